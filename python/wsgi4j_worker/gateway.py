@@ -1,0 +1,262 @@
+"""One WSGI call: environ in, start_response, the response iterable out (PEP 3333)."""
+
+import marshal
+import os
+import re
+import stat
+import sys
+import time
+import traceback
+
+from . import log
+from . import protocol
+from .streams import FileWrapper, InputStream
+
+_STATUS = re.compile(r'[1-5][0-9][0-9] [^\x00-\x08\x0a-\x1f\x7f]*\Z')
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_BAD_VALUE = re.compile(r'[\x00-\x08\x0a-\x1f\x7f]')
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+STR_BODY_HINT = ("wsgi4j: a WSGI application must produce bytes, not str: encode the "
+                 "body, e.g. return [output.encode('utf-8')]")
+
+
+class ResponseError(Exception):
+    """The response could not be sent; what went wrong is already logged."""
+
+
+def _micros():
+    return str(int(time.time() * 1000000))
+
+
+class Call(object):
+    """The state of one request on one worker thread."""
+
+    def __init__(self, channel, environ, script):
+        self.channel = channel
+        self.environ = environ
+        self.script = script
+        self.head = None          # (status, headers) given to start_response
+        self.head_sent = False
+        self.content_length = None
+
+    # -- start_response and write() ----------------------------------------
+
+    def start_response(self, status, headers, exc_info=None):
+        if exc_info:
+            try:
+                if self.head_sent:
+                    raise exc_info[1].with_traceback(exc_info[2])
+            finally:
+                exc_info = None
+        elif self.head is not None:
+            raise RuntimeError('start_response() was already called: pass exc_info '
+                               'to replace the status and headers')
+        self.head = (_check_status(status), _check_headers(headers))
+        return self.write
+
+    def write(self, data):
+        if self.head is None:
+            raise RuntimeError('write() called before start_response()')
+        if not isinstance(data, bytes):
+            raise TypeError('write() argument must be a byte string, not %s' % type(data).__name__)
+        frames = []
+        self._add_head(frames)
+        if data:
+            frames.append((protocol.DATA, data))
+        if frames:
+            self.channel.send_frames(frames)
+
+    def _add_head(self, frames):
+        if self.head_sent:
+            return
+        if self.head is None:
+            raise RuntimeError('the application returned without calling start_response()')
+        status, headers = self.head
+        lines = [status]
+        for name, value in headers:
+            lines.append('%s: %s' % (name, value))
+            if name.lower() == 'content-length':
+                self.content_length = value
+        frames.append((protocol.START, '\r\n'.join(lines).encode('latin-1')))
+        self.head_sent = True
+
+    # -- the call ----------------------------------------------------------
+
+    def run(self, application):
+        environ = self.environ
+        result = None
+        try:
+            environ['wsgi4j.script_start'] = _micros()
+            result = application(environ, self.start_response)
+            if isinstance(result, FileWrapper) and self._send_file(result):
+                return
+            if type(result) in (list, tuple) and len(result) == 1:
+                self._send_single(result[0])
+            else:
+                self._send_iterable(result)
+        except protocol.ChannelClosed:
+            raise
+        except ResponseError:
+            self.channel.send(protocol.ABORT, b'response error')
+        except BaseException as e:
+            # SystemExit and KeyboardInterrupt from application code fail the
+            # request, as any exception does; they do not stop the worker.
+            self._log_exception(e)
+            self.channel.send(protocol.ABORT, b'application error')
+        finally:
+            if result is not None and hasattr(result, 'close'):
+                try:
+                    result.close()
+                except Exception as e:
+                    self._log_exception(e)
+
+    def _send_single(self, data):
+        if not isinstance(data, bytes):
+            self._bad_chunk(data)
+        frames = []
+        self._add_head(frames)
+        if data:
+            frames.append((protocol.DATA, data))
+        frames.append((protocol.END, b''))
+        self.channel.send_frames(frames)
+
+    def _send_iterable(self, result):
+        channel = self.channel
+        for data in result:
+            if not isinstance(data, bytes):
+                self._bad_chunk(data)
+            if not data:
+                continue
+            if self.head_sent:
+                channel.send_frames(((protocol.DATA, data),))
+            else:
+                frames = []
+                self._add_head(frames)
+                frames.append((protocol.DATA, data))
+                channel.send_frames(frames)
+        frames = []
+        self._add_head(frames)
+        frames.append((protocol.END, b''))
+        channel.send_frames(frames)
+
+    def _bad_chunk(self, data):
+        raise TypeError('sequence of byte string values expected, value of type %s found'
+                        % type(data).__name__)
+
+    def _send_file(self, wrapper):
+        """Lets the server send a real file by descriptor; False if it must be iterated."""
+        filelike = wrapper.filelike
+        try:
+            fd = filelike.fileno()
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return False
+            offset = filelike.tell()
+        except Exception:
+            return False
+        count = max(info.st_size - offset, 0)
+        if self.head is None:
+            raise RuntimeError('the application returned without calling start_response()')
+        status, headers = self.head
+        declared = [v for n, v in headers if n.lower() == 'content-length']
+        if declared:
+            try:
+                count = min(count, int(declared[0]))
+            except ValueError:
+                pass
+        else:
+            self.head = (status, headers + [('Content-Length', str(count))])
+        frames = []
+        self._add_head(frames)
+        frames.append((protocol.FILE, protocol.FILE_PAYLOAD.pack(fd, offset, count)))
+        self.channel.send_frames(frames)
+        kind, payload = self.channel.recv()
+        if kind != protocol.FILE_ACK:
+            raise ResponseError()
+        if payload == b'\x01':
+            self.channel.send(protocol.END)
+            return True
+        # The server could not open the file itself: stream it from here.
+        self._send_iterable(wrapper)
+        return True
+
+    # -- errors --------------------------------------------------------------
+
+    def _log_exception(self, e):
+        log.log('error', 'wsgi4j (pid=%d): Exception occurred processing WSGI script %r.'
+                % (os.getpid(), self.script))
+        tb = e.__traceback__
+        # Our own frames (the gateway calling the application) are noise to users.
+        while tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == _PACKAGE_DIR:
+            tb = tb.tb_next
+        if tb is None:
+            lines = traceback.format_exception_only(type(e), e)
+        else:
+            lines = traceback.format_exception(type(e), e, tb)
+        log.log('error', ''.join(lines).rstrip('\n'))
+        if isinstance(e, TypeError) and 'value of type str found' in str(e):
+            log.log('error', STR_BODY_HINT)
+
+
+def _check_status(status):
+    if type(status) is not str:
+        raise TypeError('status must be a str, not %s' % type(status).__name__)
+    if not _STATUS.match(status):
+        raise ValueError('status must be a 3-digit code from 100 to 599, a space and a reason '
+                         'phrase without control characters, not %r' % status)
+    if status.startswith('1'):
+        raise ValueError('status %r is informational: a WSGI response needs a final status' % status)
+    try:
+        status.encode('latin-1')
+    except UnicodeEncodeError:
+        raise ValueError('status %r has characters outside latin-1' % status)
+    return status
+
+
+def _check_headers(headers):
+    if type(headers) is not list:
+        raise TypeError('response headers must be a list, not %s' % type(headers).__name__)
+    for item in headers:
+        if type(item) is not tuple or len(item) != 2:
+            raise TypeError('each response header must be a (name, value) tuple, not %r' % (item,))
+        name, value = item
+        if type(name) is not str or type(value) is not str:
+            raise TypeError('response header name and value must be str: %r' % (item,))
+        if not _TOKEN.match(name):
+            raise ValueError('invalid response header name %r' % name)
+        if _BAD_VALUE.search(value):
+            raise ValueError('response header %s has a control character (CR, LF, NUL...) '
+                             'in its value %r' % (name, value))
+        try:
+            value.encode('latin-1')
+        except UnicodeEncodeError:
+            raise ValueError('response header %s value %r has characters outside latin-1'
+                             % (name, value))
+    return headers
+
+
+def handle(channel, payload, application, thread_index):
+    """Serves one REQUEST frame on this thread's channel."""
+    flags, environ_length = protocol.REQUEST_PREFIX.unpack_from(payload)
+    start = protocol.REQUEST_PREFIX.size
+    environ = marshal.loads(payload[start:start + environ_length])
+    body = payload[start + environ_length:]
+    client = '%s:%s' % (environ.get('REMOTE_ADDR', '-'), environ.get('REMOTE_PORT', '-'))
+    request_id = environ.get('wsgi4j.request_id', '')
+    log.set_context(client, request_id)
+    try:
+        environ['wsgi.input'] = InputStream(channel, body, flags & protocol.FLAG_BODY_COMPLETE)
+        environ['wsgi.errors'] = log.LogStream('error', client, request_id)
+        environ['wsgi.file_wrapper'] = FileWrapper
+        environ['wsgi4j.daemon_start'] = _micros()
+        environ['wsgi4j.thread_id'] = thread_index
+        wsgi_callable = application.application()
+        if 'SCRIPT_FILENAME' not in environ and application.filename:
+            environ['SCRIPT_FILENAME'] = application.filename
+        if wsgi_callable is None:
+            channel.send(protocol.ABORT, b'application failed to load')
+            return
+        Call(channel, environ, application.target).run(wsgi_callable)
+    finally:
+        log.clear_context()

@@ -1,0 +1,126 @@
+"""The worker process: reads its configuration, loads the application, serves requests.
+
+Started by the wsgi4j server with the configuration as one JSON line on
+stdin. stdin then stays open as a lifeline: when it reaches EOF the server
+is gone and the worker exits.
+"""
+
+import faulthandler
+import json
+import os
+import signal
+import site
+import socket
+import sys
+import threading
+import time
+
+from . import gateway
+from . import log
+from . import loader
+from . import protocol
+from . import proctitle
+
+# How long a request thread keeps trying to reconnect to the server.
+RECONNECT_SECONDS = 5.0
+
+
+class Worker(object):
+    """One daemon process: its application and its request threads."""
+
+    def __init__(self, config):
+        self.config = config
+        self.application = loader.Application(
+            config['application_type'], config['entry_point'], config['callable_object'])
+        self.stopping = threading.Event()
+
+    def serve_thread(self, index):
+        while not self.stopping.is_set():
+            channel = self._connect(index)
+            if channel is None:
+                break
+            try:
+                while True:
+                    kind, payload = channel.recv()
+                    if kind != protocol.REQUEST:
+                        log.log('error', 'wsgi4j (pid=%d): unexpected frame %r from the server; '
+                                'reconnecting' % (os.getpid(), chr(kind)))
+                        break
+                    gateway.handle(channel, payload, self.application, index)
+            except protocol.ChannelClosed:
+                pass
+            except Exception as e:
+                log.log('error', 'wsgi4j (pid=%d): request thread %d failed: %r'
+                        % (os.getpid(), index, e))
+            finally:
+                channel.close()
+        if not self.stopping.is_set():
+            # The server is gone: nothing left to serve.
+            log.log('warn', 'wsgi4j (pid=%d): cannot reach the server at %s; exiting'
+                    % (os.getpid(), self.config['socket']))
+            os._exit(1)
+
+    def _connect(self, index):
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        hello = ('%s %d %d' % (self.config['token'], os.getpid(), index)).encode('ascii')
+        while not self.stopping.is_set():
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(self.config['socket'])
+                channel = protocol.Channel(sock)
+                channel.send(protocol.HELLO, hello)
+                return channel
+            except OSError:
+                sock.close()
+                if time.monotonic() > deadline:
+                    return None
+                time.sleep(0.05)
+        return None
+
+
+def _prepare_process(config):
+    os.setpgrp()  # the server, not the terminal, decides when workers stop
+    proctitle.set_title(config['display_name'])
+    faulthandler.enable(file=sys.__stderr__, all_threads=True)
+    sys.stdout = log.LogStream('error', fd=1)
+    sys.stderr = log.LogStream('error', fd=2)
+    home = config['working_directory']
+    os.chdir(home)
+    if sys.path and sys.path[0] == '':
+        del sys.path[0]  # left by 'python -c'; the working directory stands in for it
+    if home not in sys.path:
+        sys.path.insert(0, home)
+    for path in config.get('python_path', []):
+        site.addsitedir(path)
+        # addsitedir appends; mod_wsgi's python-path puts these first.
+        if path in sys.path:
+            sys.path.remove(path)
+            sys.path.insert(1, path)
+
+
+def main():
+    line = sys.stdin.buffer.readline()
+    config = json.loads(line.decode('utf-8'))
+    _prepare_process(config)
+    worker = Worker(config)
+
+    def terminate(signum, frame):
+        worker.stopping.set()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, terminate)
+    worker.application.load()
+
+    for index in range(config['threads']):
+        thread = threading.Thread(target=worker.serve_thread, args=(index,),
+                                  name='wsgi4j-request-%d' % index)
+        thread.daemon = True
+        thread.start()
+
+    try:
+        # The lifeline: EOF on stdin means the server has gone.
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        worker.stopping.set()
+    sys.exit(0)

@@ -1,0 +1,120 @@
+"""Frames exchanged between the wsgi4j server and a worker thread.
+
+Every frame is a 5-byte header -- the frame type (one byte) and the payload
+length (unsigned 32-bit, big-endian) -- followed by the payload. The server
+speaks first on each request (REQUEST); the worker answers with START, DATA,
+FILE, END or ABORT frames, and may ask for request body bytes with READ.
+The Java side of this protocol is io.wsgi4j.daemon.Frame.
+"""
+
+import struct
+
+HEADER = struct.Struct('>BI')
+HEADER_SIZE = HEADER.size
+MAX_PAYLOAD = 0xFFFFFFFF
+
+# server -> worker
+REQUEST = ord('R')     # u8 flags, u32 environ length, marshalled environ, inline body
+BODY = ord('B')        # request body bytes answering READ; empty = end of body
+BODY_ERROR = ord('E')  # the body could not be read (utf-8 reason)
+FILE_ACK = ord('K')    # u8: 1 = the server will send the file, 0 = send it yourself
+
+# worker -> server
+HELLO = ord('H')       # "token pid thread-index" (ascii), first frame on a connection
+READ = ord('r')        # u32: the most body bytes wanted
+START = ord('S')       # status line and headers, latin-1, CRLF-separated
+DATA = ord('D')        # response body bytes
+FILE = ord('F')        # u32 fd, u64 offset, u64 count: send this open file's bytes
+END = ord('Z')         # the response is complete
+ABORT = ord('X')       # the application failed (utf-8 reason); already logged
+
+# REQUEST flags
+FLAG_BODY_COMPLETE = 1  # the inline body is the whole request body
+
+REQUEST_PREFIX = struct.Struct('>BI')
+READ_PAYLOAD = struct.Struct('>I')
+FILE_PAYLOAD = struct.Struct('>IQQ')
+
+
+class ChannelClosed(OSError):
+    """The server closed the connection (it stopped the request or is shutting down)."""
+
+
+class Channel(object):
+    """One connection between a worker thread and the server."""
+
+    __slots__ = ('sock', 'rfile')
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.rfile = sock.makefile('rb', buffering=65536)
+
+    def recv(self):
+        """Returns (type, payload) of the next frame; raises ChannelClosed at EOF."""
+        try:
+            return self._recv()
+        except ChannelClosed:
+            raise
+        except (OSError, ValueError) as e:
+            raise ChannelClosed(str(e))
+
+    def _recv(self):
+        header = self.rfile.read(HEADER_SIZE)
+        if len(header) < HEADER_SIZE:
+            raise ChannelClosed()
+        kind, length = HEADER.unpack(header)
+        if not length:
+            return kind, b''
+        payload = self.rfile.read(length)
+        if len(payload) < length:
+            raise ChannelClosed()
+        return kind, payload
+
+    def send(self, kind, payload=b''):
+        try:
+            self.sock.sendall(HEADER.pack(kind, len(payload)) + payload)
+        except (OSError, ValueError) as e:
+            raise ChannelClosed(str(e))
+
+    def send_frames(self, frames):
+        """Sends several (type, payload) frames with as few system calls as possible."""
+        try:
+            self._send_frames(frames)
+        except ChannelClosed:
+            raise
+        except (OSError, ValueError) as e:
+            raise ChannelClosed(str(e))
+
+    def _send_frames(self, frames):
+        parts = []
+        small = True
+        for kind, payload in frames:
+            parts.append(HEADER.pack(kind, len(payload)))
+            if payload:
+                parts.append(payload)
+                if len(payload) > 16384:
+                    small = False
+        if small:
+            self.sock.sendall(b''.join(parts))
+        else:
+            self._sendv(parts)
+
+    def _sendv(self, parts):
+        # sendmsg gathers the buffers without joining (copying) large bodies.
+        views = [memoryview(p) for p in parts]
+        while views:
+            sent = self.sock.sendmsg(views[:1024])
+            while sent:
+                n = len(views[0])
+                if sent >= n:
+                    sent -= n
+                    views.pop(0)
+                else:
+                    views[0] = views[0][sent:]
+                    sent = 0
+
+    def close(self):
+        try:
+            self.rfile.close()
+        finally:
+            self.sock.close()

@@ -1,0 +1,129 @@
+package io.wsgi4j;
+
+import io.wsgi4j.cli.ArgumentParser;
+import io.wsgi4j.cli.Banner;
+import io.wsgi4j.cli.ConfigBuilder;
+import io.wsgi4j.cli.Help;
+import io.wsgi4j.cli.ParsedArguments;
+import io.wsgi4j.cli.StartServerOptions;
+import io.wsgi4j.cli.UsageException;
+import io.wsgi4j.cli.VersionReport;
+import io.wsgi4j.config.ConfigException;
+import io.wsgi4j.config.DaemonConfig;
+import io.wsgi4j.config.PythonConfig;
+import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.platform.Posix;
+import io.wsgi4j.python.PythonInterpreter;
+import io.wsgi4j.server.BuildInfo;
+import io.wsgi4j.server.Wsgi4jServer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/** The {@code wsgi4j} command: {@code start-server}, {@code -v}, {@code -V}, {@code --help}. */
+public final class Main {
+    private static final int EXIT_CONFIG = 1;
+    private static final int EXIT_USAGE = 2;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Path cwd;
+
+    private Main(PrintStream out, PrintStream err, Path cwd) {
+        this.out = out;
+        this.err = err;
+        this.cwd = cwd;
+    }
+
+    public static void main(String[] args) {
+        Main main = new Main(System.out, System.err, Path.of("").toAbsolutePath());
+        System.exit(main.run(List.of(args)));
+    }
+
+    private int run(List<String> args) {
+        String command = args.isEmpty() ? "--help" : args.getFirst();
+        List<String> rest = args.subList(Math.min(1, args.size()), args.size());
+        try {
+            return switch (command) {
+                case "-v", "--version" -> print(VersionReport.version(BuildInfo.load()));
+                case "-V" -> versionReport(rest);
+                case "-h", "--help", "help" -> {
+                    print(Help.usage());
+                    yield print(Help.options());
+                }
+                case "start-server" -> startServer(rest);
+                default -> throw new UsageException("unknown command '" + command + "'");
+            };
+        } catch (UsageException e) {
+            err.println("wsgi4j: " + e.getMessage());
+            err.println("Run 'wsgi4j --help' for the commands and options.");
+            return EXIT_USAGE;
+        } catch (ConfigException e) {
+            err.println("wsgi4j: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+    }
+
+    private int print(List<String> lines) {
+        lines.forEach(out::println);
+        return 0;
+    }
+
+    private int versionReport(List<String> args) throws UsageException, ConfigException {
+        ParsedArguments parsed = new ArgumentParser(StartServerOptions.ALL).parse(args);
+        int processes = Integer.parseInt(parsed.value(StartServerOptions.PROCESSES).orElse("1"));
+        int threads = Integer.parseInt(parsed.value(StartServerOptions.THREADS).orElse("5"));
+        PythonConfig pythonConfig = new PythonConfig(parsed.value(StartServerOptions.PYTHON).orElse("python3"),
+                parsed.value(StartServerOptions.PYTHON_HOME).map(cwd::resolve), List.of());
+        DaemonConfig daemon = new DaemonConfig("report", "report", processes, parsed.has(StartServerOptions.PROCESSES),
+                threads, pythonConfig, cwd, Duration.ZERO, Duration.ZERO);
+        PythonInterpreter python;
+        try {
+            python = PythonInterpreter.locate(pythonConfig, cwd);
+        } catch (ConfigException e) {
+            err.println("wsgi4j: " + e.getMessage());
+            python = null;
+        }
+        return print(VersionReport.report(BuildInfo.load(), daemon, python));
+    }
+
+    private int startServer(List<String> args) throws UsageException, ConfigException {
+        ParsedArguments parsed = new ArgumentParser(StartServerOptions.ALL).parse(args);
+        if (parsed.has(StartServerOptions.HELP)) {
+            print(Help.usage());
+            return print(Help.options());
+        }
+        ServerConfig config = ConfigBuilder.build(parsed, cwd, Posix.uid());
+        PythonInterpreter python = PythonInterpreter.locate(config.daemon().python(), cwd);
+        if (python.newerThanTested()) {
+            err.println("wsgi4j: warning: Python " + python.version() + " is newer than the versions wsgi4j is tested "
+                    + "with (3." + PythonInterpreter.OLDEST_MINOR + " to 3." + PythonInterpreter.NEWEST_MINOR + ")");
+        }
+        BuildInfo build = BuildInfo.load();
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String signal : Arrays.asList("TERM", "INT")) {
+            Signal.handle(new Signal(signal), s -> stop.countDown());
+        }
+        Wsgi4jServer server;
+        try {
+            server = Wsgi4jServer.start(config, python, build);
+        } catch (Exception e) {
+            err.println("wsgi4j: could not start: " + Optional.ofNullable(e.getMessage()).orElse(e.toString()));
+            return EXIT_CONFIG;
+        }
+        print(Banner.lines(config, python, build.serverSoftware(), server.port()));
+        out.flush();
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.close();
+        return 0;
+    }
+}

@@ -1,0 +1,49 @@
+package io.wsgi4j.cli;
+
+import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.config.UrlAlias;
+import io.wsgi4j.python.PythonInterpreter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The start-up summary, in mod_wsgi-express's layout ("Server URL         : http://localhost:8000/"). */
+public final class Banner {
+    private Banner() {
+    }
+
+    /** The banner's lines for a server listening on {@code port}. */
+    public static List<String> lines(ServerConfig config, PythonInterpreter python, String serverSoftware, int port) {
+        List<String> lines = new ArrayList<>();
+        var daemon = config.daemon();
+        var http = config.http();
+        add(lines, "Server URL", "http://" + config.serverName() + ":" + port + config.application().mountPoint() + "/");
+        add(lines, "Server Root", config.serverRoot().toString());
+        add(lines, "Server Version", serverSoftware);
+        add(lines, "Python", python.executable() + " (Python " + python.version() + ")");
+        add(lines, "Application", config.application().entryPoint() + " (" + config.application().type().key()
+                + ", callable '" + config.application().callableObject() + "')");
+        for (UrlAlias alias : config.urlAliases()) {
+            add(lines, "URL Alias", alias.url() + " -> " + alias.path());
+        }
+        config.documentRoot().ifPresent(root -> add(lines, "Document Root", root.toString()));
+        add(lines, "Error Log File", config.logging().errorLogFile().map(Object::toString).orElse("(terminal)")
+                + " (" + config.logging().level().key() + ")");
+        if (config.logging().accessLog()) {
+            add(lines, "Access Log File", config.logging().accessLogFile().map(Object::toString).orElse("(terminal)"));
+        }
+        add(lines, "Operating Mode", "daemon");
+        add(lines, "Request Capacity", daemon.capacity() + " (" + daemon.processes() + " process"
+                + (daemon.processes() == 1 ? "" : "es") + " * " + daemon.threads() + " thread"
+                + (daemon.threads() == 1 ? "" : "s") + ")");
+        add(lines, "Socket Timeout", http.socketTimeout().toSeconds() + " (seconds)");
+        add(lines, "Keep Alive Timeout", http.keepAliveTimeout().toSeconds() + " (seconds)");
+        add(lines, "Graceful Timeout", daemon.gracefulTimeout().toSeconds() + " (seconds)");
+        add(lines, "Shutdown Timeout", daemon.shutdownTimeout().toSeconds() + " (seconds)");
+        add(lines, "Request Body Limit", http.limitRequestBody() + " (bytes)");
+        return lines;
+    }
+
+    private static void add(List<String> lines, String label, String value) {
+        lines.add(String.format("%-19s: %s", label, value));
+    }
+}

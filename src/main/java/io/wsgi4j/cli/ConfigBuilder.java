@@ -1,0 +1,231 @@
+package io.wsgi4j.cli;
+
+import static io.wsgi4j.cli.StartServerOptions.*;
+
+import io.wsgi4j.config.ApplicationConfig;
+import io.wsgi4j.config.ApplicationType;
+import io.wsgi4j.config.ConfigException;
+import io.wsgi4j.config.DaemonConfig;
+import io.wsgi4j.config.HttpConfig;
+import io.wsgi4j.config.LogConfig;
+import io.wsgi4j.config.LogLevel;
+import io.wsgi4j.config.PythonConfig;
+import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.config.UrlAlias;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Turns the parsed {@code start-server} command line into a {@link ServerConfig}, checking every value. */
+public final class ConfigBuilder {
+    private static final Pattern MODULE_SPEC =
+            Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*)?");
+    private static final Pattern ENV_NAME = Pattern.compile("[^=\\s]+");
+
+    private final ParsedArguments args;
+    private final Path cwd;
+
+    private ConfigBuilder(ParsedArguments args, Path cwd) {
+        this.args = args;
+        this.cwd = cwd;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @param args the parsed command line
+     * @param cwd  the directory relative paths are resolved against
+     * @param uid  the user id, part of the default server root's name as in mod_wsgi-express
+     */
+    public static ServerConfig build(ParsedArguments args, Path cwd, int uid) throws ConfigException {
+        return new ConfigBuilder(args, cwd).build(uid);
+    }
+
+    private ServerConfig build(int uid) throws ConfigException {
+        List<String> positional = args.positional();
+        if (positional.isEmpty()) {
+            throw new ConfigException("no WSGI script given: wsgi4j start-server [options] SCRIPT");
+        }
+        if (positional.size() > 1) {
+            throw new ConfigException("only one WSGI script may be given, not " + String.join(" ", positional));
+        }
+        String listenHost = args.value(HOST).orElse("");
+        String serverName = args.value(SERVER_NAME).orElse(listenHost.isEmpty() ? "localhost" : listenHost);
+        int port = integer(PORT, 8000, 0, 65535);
+        Path serverRoot = args.value(SERVER_ROOT).map(cwd::resolve)
+                .orElse(Path.of("/tmp", "wsgi4j-" + serverName + ":" + port + ":" + uid)).normalize();
+
+        ApplicationConfig application = application(positional.getFirst());
+        DaemonConfig daemon = daemon(serverName, port, uid);
+        List<UrlAlias> aliases = urlAliases();
+        Optional<Path> documentRoot = args.value(DOCUMENT_ROOT).isPresent()
+                ? Optional.of(existingDirectory(DOCUMENT_ROOT, args.value(DOCUMENT_ROOT).get()))
+                : Optional.empty();
+
+        boolean terminal = args.has(LOG_TO_TERMINAL);
+        Optional<Path> errorLog = args.value(ERROR_LOG_FILE).map(cwd::resolve)
+                .or(() -> terminal ? Optional.empty() : Optional.of(serverRoot.resolve("error_log")));
+        Optional<Path> accessLogFile = args.value(ACCESS_LOG_FILE).map(cwd::resolve)
+                .or(() -> terminal ? Optional.empty() : Optional.of(serverRoot.resolve("access_log")));
+        String level = args.value(LOG_LEVEL).orElse("warn");
+        LogLevel logLevel = LogLevel.parse(level).orElseThrow(() -> new ConfigException(
+                "option " + LOG_LEVEL + ": '" + level + "' is not a level: use emerg, alert, crit, error, warn, notice, info or debug"));
+        LogConfig logging = new LogConfig(errorLog, logLevel, args.has(ACCESS_LOG), accessLogFile,
+                accessLogFormat(args.value(ACCESS_LOG_FORMAT).orElse("combined")));
+
+        HttpConfig http = new HttpConfig(
+                longValue(LIMIT_REQUEST_BODY, 10485760L),
+                seconds(KEEP_ALIVE_TIMEOUT, 2),
+                positiveSeconds(SOCKET_TIMEOUT, 60));
+        Path pidFile = args.value(PID_FILE).map(cwd::resolve).orElse(serverRoot.resolve("wsgi4j.pid"));
+        return new ServerConfig(listenHost, serverName, port, serverRoot, pidFile, application, daemon,
+                aliases, documentRoot, logging, http);
+    }
+
+    /** The Apache format for the nicknames mod_wsgi-express defines, or the format itself. */
+    static String accessLogFormat(String format) {
+        return switch (format) {
+            case "common" -> "%h %l %u %t \"%r\" %>s %b";
+            case "combined" -> "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-agent}i\"";
+            default -> format;
+        };
+    }
+
+    private ApplicationConfig application(String script) throws ConfigException {
+        String typeName = args.value(APPLICATION_TYPE).orElse("script");
+        ApplicationType type = switch (typeName) {
+            case "script" -> ApplicationType.SCRIPT;
+            case "module" -> ApplicationType.MODULE;
+            default -> throw new ConfigException("option " + APPLICATION_TYPE + ": '" + typeName
+                    + "' is not an application type: use script or module");
+        };
+        String entryPoint;
+        if (type == ApplicationType.SCRIPT) {
+            Path path = cwd.resolve(script).normalize();
+            if (!Files.exists(path)) {
+                throw new ConfigException("the WSGI script '" + path + "' does not exist");
+            }
+            if (!Files.isRegularFile(path)) {
+                throw new ConfigException("the WSGI script '" + path + "' is not a file");
+            }
+            if (!Files.isReadable(path)) {
+                throw new ConfigException("the WSGI script '" + path + "' cannot be read");
+            }
+            entryPoint = path.toString();
+        } else {
+            if (!MODULE_SPEC.matcher(script).matches()) {
+                throw new ConfigException("'" + script + "' is not a module: with " + APPLICATION_TYPE
+                        + " module, give package.module or package.module:callable");
+            }
+            entryPoint = script;
+        }
+        String callable = args.value(CALLABLE_OBJECT).orElse("application");
+        if (!MODULE_SPEC.matcher(callable).matches() || callable.contains(":")) {
+            throw new ConfigException("option " + CALLABLE_OBJECT + ": '" + callable + "' is not a Python name");
+        }
+        List<Map.Entry<String, String>> setenv = new ArrayList<>();
+        for (List<String> pair : args.all(SETENV)) {
+            if (!ENV_NAME.matcher(pair.get(0)).matches()) {
+                throw new ConfigException("option " + SETENV + ": '" + pair.get(0) + "' is not a variable name");
+            }
+            setenv.add(Map.entry(pair.get(0), pair.get(1)));
+        }
+        return new ApplicationConfig(type, entryPoint, callable, urlPrefix(MOUNT_POINT, args.value(MOUNT_POINT).orElse("/")),
+                setenv, args.has(PASS_AUTHORIZATION));
+    }
+
+    private DaemonConfig daemon(String serverName, int port, int uid) throws ConfigException {
+        int processes = integer(PROCESSES, 1, 1, 1024);
+        int threads = integer(THREADS, 5, 1, 1024);
+        Optional<Path> home = args.value(PYTHON_HOME).isPresent()
+                ? Optional.of(existingDirectory(PYTHON_HOME, args.value(PYTHON_HOME).get()))
+                : Optional.empty();
+        List<Path> paths = new ArrayList<>();
+        for (List<String> path : args.all(PYTHON_PATH)) {
+            paths.add(cwd.resolve(path.getFirst()).normalize());
+        }
+        PythonConfig python = new PythonConfig(args.value(PYTHON).orElse("python3"), home, paths);
+        Path workingDirectory = args.value(WORKING_DIRECTORY).isPresent()
+                ? existingDirectory(WORKING_DIRECTORY, args.value(WORKING_DIRECTORY).get())
+                : cwd;
+        String group = serverName + ":" + port;
+        return new DaemonConfig(group, "(wsgi:" + group + ":" + uid + ")", processes, args.has(PROCESSES), threads,
+                python, workingDirectory, seconds(GRACEFUL_TIMEOUT, 15), seconds(SHUTDOWN_TIMEOUT, 5));
+    }
+
+    private List<UrlAlias> urlAliases() throws ConfigException {
+        List<UrlAlias> aliases = new ArrayList<>();
+        for (List<String> pair : args.all(URL_ALIAS)) {
+            String url = urlPrefix(URL_ALIAS, pair.get(0));
+            Path path = cwd.resolve(pair.get(1)).normalize();
+            if (!Files.exists(path)) {
+                throw new ConfigException("option " + URL_ALIAS + " " + pair.get(0) + " " + pair.get(1)
+                        + ": '" + path + "' does not exist");
+            }
+            if (url.isEmpty()) {
+                throw new ConfigException("option " + URL_ALIAS + ": the URL path must not be /; use "
+                        + DOCUMENT_ROOT + " to serve files at the root");
+            }
+            aliases.add(new UrlAlias(url, path));
+        }
+        return aliases;
+    }
+
+    /** A URL prefix with a leading slash and no trailing one; "/" becomes "". */
+    private static String urlPrefix(String option, String value) throws ConfigException {
+        if (value.contains("?") || value.contains("#") || value.contains("%") || value.contains("..")) {
+            throw new ConfigException("option " + option + ": '" + value + "' is not a plain URL path");
+        }
+        String path = value.startsWith("/") ? value : "/" + value;
+        path = path.replaceAll("/{2,}", "/");
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path;
+    }
+
+    private Path existingDirectory(String option, String value) throws ConfigException {
+        Path path = cwd.resolve(value).normalize();
+        if (!Files.isDirectory(path)) {
+            throw new ConfigException("option " + option + ": '" + path + "' is not a directory");
+        }
+        return path;
+    }
+
+    private int integer(String option, int defaultValue, int min, int max) throws ConfigException {
+        long value = longValue(option, defaultValue);
+        if (value < min || value > max) {
+            throw new ConfigException("option " + option + ": " + value + " is out of range (" + min + " to " + max + ")");
+        }
+        return (int) value;
+    }
+
+    private long longValue(String option, long defaultValue) throws ConfigException {
+        Optional<String> text = args.value(option);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(text.get().trim());
+            if (value < 0) {
+                throw new ConfigException("option " + option + ": '" + text.get() + "' must not be negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("option " + option + ": '" + text.get() + "' is not a whole number");
+        }
+    }
+
+    private Duration seconds(String option, int defaultSeconds) throws ConfigException {
+        return Duration.ofSeconds(integer(option, defaultSeconds, 0, 86400 * 365));
+    }
+
+    private Duration positiveSeconds(String option, int defaultSeconds) throws ConfigException {
+        return Duration.ofSeconds(integer(option, defaultSeconds, 1, 86400 * 365));
+    }
+}

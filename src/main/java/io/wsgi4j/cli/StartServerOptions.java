@@ -1,0 +1,128 @@
+package io.wsgi4j.cli;
+
+import java.util.List;
+
+/** The options of {@code wsgi4j start-server}: mod_wsgi-express's names and defaults. */
+public final class StartServerOptions {
+    private StartServerOptions() {
+    }
+
+    public static final String HOST = "--host";
+    public static final String PORT = "--port";
+    public static final String SERVER_NAME = "--server-name";
+    public static final String PROCESSES = "--processes";
+    public static final String THREADS = "--threads";
+    public static final String PYTHON = "--python";
+    public static final String PYTHON_HOME = "--python-home";
+    public static final String PYTHON_PATH = "--python-path";
+    public static final String WORKING_DIRECTORY = "--working-directory";
+    public static final String CALLABLE_OBJECT = "--callable-object";
+    public static final String APPLICATION_TYPE = "--application-type";
+    public static final String MOUNT_POINT = "--mount-point";
+    public static final String URL_ALIAS = "--url-alias";
+    public static final String DOCUMENT_ROOT = "--document-root";
+    public static final String ACCESS_LOG = "--access-log";
+    public static final String ACCESS_LOG_FILE = "--access-log-file";
+    public static final String ACCESS_LOG_FORMAT = "--access-log-format";
+    public static final String ERROR_LOG_FILE = "--error-log-file";
+    public static final String LOG_TO_TERMINAL = "--log-to-terminal";
+    public static final String LOG_LEVEL = "--log-level";
+    public static final String LIMIT_REQUEST_BODY = "--limit-request-body";
+    public static final String KEEP_ALIVE_TIMEOUT = "--keep-alive-timeout";
+    public static final String SOCKET_TIMEOUT = "--socket-timeout";
+    public static final String GRACEFUL_TIMEOUT = "--graceful-timeout";
+    public static final String SHUTDOWN_TIMEOUT = "--shutdown-timeout";
+    public static final String SETENV = "--setenv";
+    public static final String PASS_AUTHORIZATION = "--pass-authorization";
+    public static final String SERVER_ROOT = "--server-root";
+    public static final String PID_FILE = "--pid-file";
+    public static final String HELP = "--help";
+
+    private static OptionSpec value(String name, String metavar, String defaultText, String help, String apache) {
+        return new OptionSpec(name, List.of(metavar), false, defaultText, help, apache);
+    }
+
+    private static OptionSpec flag(String name, String help, String apache) {
+        return new OptionSpec(name, List.of(), false, "off", help, apache);
+    }
+
+    /** Every option, in the order --help lists them. */
+    public static final List<OptionSpec> ALL = List.of(
+            value(HOST, "HOSTNAME", "all interfaces",
+                    "The interface to listen on.", "Listen / mod_wsgi-express --host"),
+            value(PORT, "NUMBER", "8000",
+                    "The port to listen on (0: any free port).", "Listen / --port"),
+            value(SERVER_NAME, "HOSTNAME", "the --host value, else localhost",
+                    "The server's own name: SERVER_NAME when a request has no Host header, and the banner's URL.",
+                    "ServerName / --server-name"),
+            value(PROCESSES, "NUMBER", "1",
+                    "Daemon processes running the application; giving it at all makes wsgi.multiprocess true.",
+                    "WSGIDaemonProcess processes= / --processes"),
+            value(THREADS, "NUMBER", "5",
+                    "Request threads in each daemon process.", "WSGIDaemonProcess threads= / --threads"),
+            value(PYTHON, "EXECUTABLE", "python3 on PATH",
+                    "The Python interpreter (CPython 3.8 to 3.13) the daemon processes run.",
+                    "(none: mod_wsgi is built for one Python)"),
+            value(PYTHON_HOME, "DIRECTORY", "none",
+                    "A virtual environment (its bin/python is used) or a Python installation prefix.",
+                    "WSGIDaemonProcess python-home= / WSGIPythonHome"),
+            new OptionSpec(PYTHON_PATH, List.of("DIRECTORY"), true, "none",
+                    "A directory to put on sys.path, processed as a site directory (.pth files); repeatable.",
+                    "WSGIDaemonProcess python-path= / --python-path"),
+            value(WORKING_DIRECTORY, "DIRECTORY", "the current directory",
+                    "The daemon processes' current directory, also put first on sys.path.",
+                    "WSGIDaemonProcess home= / --working-directory"),
+            value(CALLABLE_OBJECT, "NAME", "application",
+                    "The name of the WSGI callable in the script or module.",
+                    "WSGICallableObject / --callable-object"),
+            value(APPLICATION_TYPE, "script|module", "script",
+                    "script: SCRIPT is a WSGI script file; module: SCRIPT is package.module[:callable].",
+                    "--application-type"),
+            value(MOUNT_POINT, "URL-PATH", "/",
+                    "The URL prefix the application is mounted at (SCRIPT_NAME).",
+                    "WSGIScriptAlias URL-PATH / --mount-point"),
+            new OptionSpec(URL_ALIAS, List.of("URL-PATH", "FILE-PATH"), true, "none",
+                    "Serve a static file or directory at a URL prefix; repeatable.",
+                    "Alias / --url-alias"),
+            value(DOCUMENT_ROOT, "DIRECTORY", "none",
+                    "Static files served in preference to the application when a file exists.",
+                    "DocumentRoot / --document-root"),
+            flag(ACCESS_LOG, "Write an access log.", "CustomLog / --access-log"),
+            value(ACCESS_LOG_FILE, "FILE-PATH", "SERVER-ROOT/access_log (stdout with --log-to-terminal)",
+                    "Where the access log goes.", "CustomLog"),
+            value(ACCESS_LOG_FORMAT, "FORMAT", "combined",
+                    "common, combined, or an Apache LogFormat string (add %D for the time taken, in microseconds).",
+                    "LogFormat / --access-log-format"),
+            value(ERROR_LOG_FILE, "FILE-PATH", "SERVER-ROOT/error_log (stderr with --log-to-terminal)",
+                    "Where the error log goes.", "ErrorLog"),
+            flag(LOG_TO_TERMINAL, "Send the error log to stderr and the access log to stdout.",
+                    "--log-to-terminal"),
+            value(LOG_LEVEL, "LEVEL", "warn",
+                    "The least severe error-log level written: emerg alert crit error warn notice info debug.",
+                    "LogLevel / --log-level"),
+            value(LIMIT_REQUEST_BODY, "NUMBER", "10485760",
+                    "The largest request body accepted, in bytes (413 beyond it); 0 for no limit.",
+                    "LimitRequestBody / --limit-request-body"),
+            value(KEEP_ALIVE_TIMEOUT, "SECONDS", "2",
+                    "How long an idle connection is kept open between requests; 0 turns keep-alive off.",
+                    "KeepAliveTimeout / --keep-alive-timeout"),
+            value(SOCKET_TIMEOUT, "SECONDS", "60",
+                    "How long a read from or write to a client may stall during a request.",
+                    "Timeout / --socket-timeout"),
+            value(GRACEFUL_TIMEOUT, "SECONDS", "15",
+                    "On SIGTERM or SIGINT, how long requests in progress may still run before the server stops.",
+                    "WSGIDaemonProcess graceful-timeout= / --graceful-timeout"),
+            value(SHUTDOWN_TIMEOUT, "SECONDS", "5",
+                    "How long a daemon process may take to exit when told to, before it is killed.",
+                    "WSGIDaemonProcess shutdown-timeout= / --shutdown-timeout"),
+            new OptionSpec(SETENV, List.of("NAME", "VALUE"), true, "none",
+                    "Add NAME=VALUE to every request's WSGI environ; repeatable.", "SetEnv / --setenv"),
+            flag(PASS_AUTHORIZATION, "Pass the Authorization header to the application as HTTP_AUTHORIZATION.",
+                    "WSGIPassAuthorization On"),
+            value(SERVER_ROOT, "DIRECTORY", "/tmp/wsgi4j-HOST:PORT:UID",
+                    "Where the server keeps its sockets, logs, pid file and worker runtime.",
+                    "ServerRoot / --server-root"),
+            value(PID_FILE, "FILE-PATH", "SERVER-ROOT/wsgi4j.pid",
+                    "Where the server writes its process id.", "PidFile / --pid-file"),
+            new OptionSpec(HELP, List.of(), false, "", "Show this help and exit.", ""));
+}

@@ -1,0 +1,206 @@
+package io.wsgi4j.daemon;
+
+import io.wsgi4j.config.LogLevel;
+import io.wsgi4j.gateway.EnvironBuilder;
+import io.wsgi4j.gateway.EnvironDefaults;
+import io.wsgi4j.gateway.Exchange;
+import io.wsgi4j.gateway.Gateway;
+import io.wsgi4j.gateway.MarshalWriter;
+import io.wsgi4j.gateway.ResponseHead;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+
+/** Runs requests in a daemon process group: one request per worker thread, relayed frame by frame. */
+public final class DaemonGateway implements Gateway {
+    /** Request bodies up to this size that have already arrived travel with the request itself. */
+    private static final int INLINE_BODY = 64 * 1024;
+
+    private final ProcessGroup group;
+    private final EnvironDefaults defaults;
+    private final String serverName;
+    private final Duration queueTimeout;
+
+    /** How a relayed request left its connection. */
+    private enum Outcome { REUSABLE, BROKEN }
+
+    /** The client went away while the response was being written. */
+    private static final class ClientGone extends Exception {
+        ClientGone(IOException cause) {
+            super(cause);
+        }
+    }
+
+    /**
+     * @param queueTimeout how long a request may wait for a free worker thread
+     */
+    public DaemonGateway(ProcessGroup group, EnvironDefaults defaults, String serverName, Duration queueTimeout) {
+        this.group = group;
+        this.defaults = defaults;
+        this.serverName = serverName;
+        this.queueTimeout = queueTimeout;
+    }
+
+    @Override
+    public void serve(Exchange exchange) {
+        try {
+            serveOrFail(exchange);
+        } finally {
+            exchange.release();
+        }
+    }
+
+    private void serveOrFail(Exchange exchange) {
+        long queueStart = System.currentTimeMillis() * 1000L;
+        byte[] frame;
+        int frameLength;
+        try {
+            MarshalWriter out = new MarshalWriter(4096);
+            out.skip(Frame.HEADER_SIZE + Frame.REQUEST_PREFIX);
+            EnvironBuilder.write(out, defaults, exchange.request(), exchange.path(), exchange.id(), serverName, queueStart);
+            int environLength = out.size() - Frame.HEADER_SIZE - Frame.REQUEST_PREFIX;
+            ByteBuffer body = exchange.readAvailable(INLINE_BODY);
+            byte[] bytes = new byte[body.remaining()];
+            body.get(bytes);
+            out.raw(bytes, 0, bytes.length);
+            out.setByte(Frame.HEADER_SIZE, exchange.bodyComplete() ? Frame.FLAG_BODY_COMPLETE : 0);
+            out.setInt32be(Frame.HEADER_SIZE + 1, environLength);
+            frame = out.array();
+            frameLength = out.size();
+        } catch (Exchange.BodyException e) {
+            exchange.fail(e.status(), "wsgi4j: " + e.getMessage());
+            return;
+        }
+
+        WorkerChannel channel;
+        try {
+            channel = group.acquire(queueTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.fail(503, "wsgi4j: interrupted while waiting for a daemon process thread");
+            return;
+        }
+        if (channel == null) {
+            exchange.fail(503, "wsgi4j: no thread of process group '" + group.config().name() + "' became free within "
+                    + queueTimeout.toSeconds() + " s; " + exchange.describe() + " was not run");
+            return;
+        }
+        channel.carrying(exchange.describe() + " [request " + exchange.id() + "]");
+        Outcome outcome = Outcome.BROKEN;
+        try {
+            channel.sendPrepared(frame, frameLength, Frame.REQUEST);
+            outcome = relay(exchange, channel);
+        } catch (ClientGone e) {
+            exchange.log(LogLevel.INFO, "wsgi4j: the client went away during the response ("
+                    + e.getCause().getMessage() + "); the application was stopped");
+            exchange.abort(e.getCause());
+        } catch (IOException e) {
+            workerFailed(exchange, channel, e);
+        } catch (RuntimeException e) {
+            exchange.fail(500, "wsgi4j: internal error while relaying " + exchange.describe() + ": " + e);
+            throw e;
+        } finally {
+            if (outcome == Outcome.REUSABLE) {
+                group.release(channel);
+            } else {
+                group.discard(channel);
+            }
+        }
+    }
+
+    private Outcome relay(Exchange exchange, WorkerChannel channel) throws IOException, ClientGone {
+        FrameReader in = channel.reader();
+        while (true) {
+            int type = in.next();
+            switch (type) {
+                case Frame.START -> {
+                    byte[] head = in.payload();
+                    try {
+                        exchange.start(ResponseHead.parse(head, 0, head.length));
+                    } catch (ResponseHead.InvalidHeadException e) {
+                        exchange.fail(500, "wsgi4j: the application's response cannot be sent: " + e.getMessage());
+                        return Outcome.BROKEN;
+                    }
+                }
+                case Frame.DATA -> {
+                    while (in.remaining() > 0) {
+                        ByteBuffer part = in.payloadPart();
+                        boolean last = in.remaining() == 0 && in.endFrameBuffered();
+                        write(exchange, part, last);
+                    }
+                }
+                case Frame.READ -> {
+                    byte[] payload = in.payload();
+                    int max = ByteBuffer.wrap(payload).getInt();
+                    try {
+                        channel.send(Frame.BODY, exchange.readBody(Math.max(1, max)));
+                    } catch (Exchange.BodyException e) {
+                        exchange.log(LogLevel.INFO, "wsgi4j: " + e.getMessage());
+                        channel.send(Frame.BODY_ERROR, "wsgi4j: " + e.getMessage());
+                    }
+                }
+                case Frame.FILE -> sendFile(exchange, channel, ByteBuffer.wrap(in.payload()));
+                case Frame.END -> {
+                    exchange.finish();
+                    return Outcome.REUSABLE;
+                }
+                case Frame.ABORT -> {
+                    in.payload();
+                    exchange.fail(500, null);
+                    return Outcome.REUSABLE;
+                }
+                default -> {
+                    exchange.fail(502, "wsgi4j: daemon process " + channel.worker().pid()
+                            + " sent an unexpected " + Frame.name(type) + " frame");
+                    return Outcome.BROKEN;
+                }
+            }
+        }
+    }
+
+    private static void write(Exchange exchange, ByteBuffer data, boolean last) throws ClientGone {
+        try {
+            exchange.write(data, last);
+        } catch (IOException e) {
+            throw new ClientGone(e);
+        }
+    }
+
+    /** Opens the worker's file through /proc, so that its bytes go from the file to the client directly. */
+    private static void sendFile(Exchange exchange, WorkerChannel channel, ByteBuffer request)
+            throws IOException, ClientGone {
+        int fd = request.getInt();
+        long offset = request.getLong();
+        long count = request.getLong();
+        FileChannel file;
+        try {
+            file = FileChannel.open(Path.of("/proc", Long.toString(channel.worker().pid()), "fd", Integer.toString(fd)),
+                    StandardOpenOption.READ);
+        } catch (IOException | SecurityException e) {
+            channel.send(Frame.FILE_ACK, ByteBuffer.wrap(new byte[]{0}));
+            return;
+        }
+        try (file) {
+            channel.send(Frame.FILE_ACK, ByteBuffer.wrap(new byte[]{1}));
+            try {
+                exchange.sendFile(file, offset, count);
+            } catch (IOException e) {
+                throw new ClientGone(e);
+            }
+        }
+    }
+
+    private void workerFailed(Exchange exchange, WorkerChannel channel, IOException e) {
+        WorkerProcess worker = channel.worker();
+        worker.awaitExit(2000);
+        String cause = worker.alive()
+                ? "it closed the connection (" + e.getMessage() + ")"
+                : worker.exitDescription();
+        exchange.fail(502, "wsgi4j: daemon process " + worker.pid() + " " + group.config().displayName()
+                + " failed while handling " + exchange.describe() + ": " + cause
+                + (exchange.isCommitted() ? "; response cut short" : "; answered 502 Bad Gateway"));
+    }
+}

@@ -1,0 +1,135 @@
+package io.wsgi4j.http;
+
+import io.wsgi4j.config.LogLevel;
+import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.config.UrlAlias;
+import io.wsgi4j.gateway.Exchange;
+import io.wsgi4j.gateway.Gateway;
+import io.wsgi4j.gateway.RequestIds;
+import io.wsgi4j.gateway.RequestPath;
+import io.wsgi4j.log.ErrorLog;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.content.HttpContent;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Decides what serves each request, as mod_wsgi-express's configuration does: URL aliases first,
+ * then a file of the document root if one exists, then the WSGI application at its mount point.
+ *
+ * <p>Static files are served on Jetty's own threads; each WSGI request gets a virtual thread.
+ */
+final class Routes extends Handler.Abstract.NonBlocking {
+    private record Alias(String url, StaticFiles files) {
+    }
+
+    private final ServerConfig config;
+    private final Gateway gateway;
+    private final ErrorLog log;
+    private final String serverSoftware;
+    private final List<Alias> aliases = new ArrayList<>();
+    private final StaticFiles documentRoot;
+    private final RequestIds ids = new RequestIds();
+    private final ThreadFactory requestThreads = Thread.ofVirtual().name("wsgi4j-request-", 0).factory();
+
+    Routes(ServerConfig config, Gateway gateway, ErrorLog log, String serverSoftware, ByteBufferPool pool)
+            throws IOException {
+        this.config = config;
+        this.gateway = gateway;
+        this.log = log;
+        this.serverSoftware = serverSoftware;
+        for (UrlAlias alias : config.urlAliases()) {
+            aliases.add(new Alias(alias.url(), new StaticFiles(alias.path(), pool)));
+        }
+        // Longest prefix first, so that /static/images wins over /static.
+        aliases.sort(Comparator.comparingInt((Alias a) -> a.url().length()).reversed());
+        documentRoot = config.documentRoot().isPresent() ? new StaticFiles(config.documentRoot().get(), pool) : null;
+        aliases.forEach(a -> addBean(a.files().service()));
+        if (documentRoot != null) {
+            addBean(documentRoot.service());
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        response.getHeaders().put(HttpHeader.SERVER, serverSoftware);
+        String canonical = request.getHttpURI().getCanonicalPath();
+        if (canonical == null) {
+            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400);
+            return true;
+        }
+        for (Alias alias : aliases) {
+            if (canonical.equals(alias.url()) || canonical.startsWith(alias.url() + "/")) {
+                HttpContent content = alias.files().find(canonical.substring(alias.url().length()), request);
+                if (content == null) {
+                    Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                } else {
+                    alias.files().serve(request, response, callback, content);
+                }
+                return true;
+            }
+        }
+        if (documentRoot != null) {
+            HttpContent content = documentRoot.find(canonical, request);
+            if (content != null && !content.getResource().isDirectory()) {
+                documentRoot.serve(request, response, callback, content);
+                return true;
+            }
+        }
+        Optional<String> decoded = RequestPath.decode(request.getHttpURI().getPath());
+        if (decoded.isEmpty()) {
+            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400);
+            return true;
+        }
+        Optional<RequestPath> path = RequestPath.split(decoded.get(), config.application().mountPoint());
+        if (path.isEmpty()) {
+            Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+            return true;
+        }
+        String id = ids.next();
+        long limit = config.http().limitRequestBody();
+        long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (limit > 0 && length > limit) {
+            log.log(LogLevel.ERROR, Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request), id,
+                    "wsgi4j: request body of " + length + " bytes is larger than the limit of " + limit
+                            + " bytes (--limit-request-body); answered 413");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+            return true;
+        }
+        Callback done = duringRequest(request, callback);
+        Exchange exchange = new Exchange(request, response, done, id, path.get(), log, limit);
+        requestThreads.newThread(() -> run(exchange)).start();
+        return true;
+    }
+
+    private void run(Exchange exchange) {
+        try {
+            gateway.serve(exchange);
+        } catch (Throwable e) {
+            exchange.fail(HttpStatus.INTERNAL_SERVER_ERROR_500, "wsgi4j: internal error: " + e);
+        }
+    }
+
+    /**
+     * Gives the connection the socket timeout while the request runs, and the keep-alive timeout
+     * again once it is done: one Jetty idle timeout plays both of Apache's roles.
+     */
+    private Callback duringRequest(Request request, Callback callback) {
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        long keepAlive = endPoint.getIdleTimeout();
+        endPoint.setIdleTimeout(config.http().socketTimeout().toMillis());
+        return Callback.from(callback, () -> endPoint.setIdleTimeout(keepAlive));
+    }
+}

@@ -1,0 +1,113 @@
+package io.wsgi4j.http;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.eclipse.jetty.http.CompressedContentFormat;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.http.content.FileMappingHttpContentFactory;
+import org.eclipse.jetty.http.content.HttpContent;
+import org.eclipse.jetty.http.content.PreCompressedHttpContentFactory;
+import org.eclipse.jetty.http.content.ResourceHttpContentFactory;
+import org.eclipse.jetty.http.content.ValidatingCachingHttpContentFactory;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.ResourceService;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+
+/**
+ * Static files from one directory (or one file) through Jetty's {@link ResourceService}:
+ * ETag, Last-Modified, 304, ranges, precompressed {@code .gz} variants and content types.
+ * Nothing outside the directory is ever served, symbolic links included.
+ */
+final class StaticFiles {
+    private final ResourceService service = new ResourceService();
+    private final Path root;
+    private final Path realRoot;
+    private final String singleFile;
+
+    /**
+     * @param target a directory to serve, or a single file
+     */
+    StaticFiles(Path target, ByteBufferPool pool) throws IOException {
+        boolean file = Files.isRegularFile(target);
+        this.root = file ? target.getParent() : target;
+        this.realRoot = root.toRealPath();
+        this.singleFile = file ? "/" + target.getFileName() : null;
+        Resource base = ResourceFactory.root().newResource(root);
+        ByteBufferPool.Sized buffers = new ByteBufferPool.Sized(pool);
+        HttpContent.Factory contents = new ResourceHttpContentFactory(base, MimeTypes.DEFAULTS, buffers);
+        contents = new FileMappingHttpContentFactory(contents);
+        contents = new PreCompressedHttpContentFactory(contents, java.util.List.of(CompressedContentFormat.GZIP));
+        contents = new ValidatingCachingHttpContentFactory(contents, Duration.ofSeconds(1).toMillis(), buffers);
+        service.setHttpContentFactory(contents);
+        service.setPrecompressedFormats(java.util.List.of(CompressedContentFormat.GZIP));
+        service.setEtags(true);
+        service.setAcceptRanges(true);
+        service.setDirAllowed(false);
+        service.setWelcomeMode(ResourceService.WelcomeMode.SERVE);
+        // Apache's DirectoryIndex: a directory's index.html, found relative to this root.
+        service.setWelcomeFactory((content, request) -> {
+            Path directory = content.getResource().getPath();
+            if (directory == null || !Files.isRegularFile(directory.resolve("index.html"))) {
+                return null;
+            }
+            String relative = root.relativize(directory).toString();
+            return (relative.isEmpty() ? "/" : "/" + relative + "/") + "index.html";
+        });
+    }
+
+    /**
+     * The content for a path below this root, or null when there is none to serve.
+     *
+     * @param subPath the decoded path below the URL prefix ("" or starting with "/")
+     */
+    HttpContent find(String subPath, Request request) throws IOException {
+        String path = singleFile != null ? (subPath.isEmpty() ? singleFile : null) : (subPath.isEmpty() ? "/" : subPath);
+        if (path == null) {
+            return null;
+        }
+        HttpContent content = service.getContent(path, request);
+        if (content == null || content.getResource() == null) {
+            return null;
+        }
+        Resource resource = content.getResource();
+        if (!resource.exists()) {
+            return null;
+        }
+        Path file = resource.getPath();
+        // "file.txt/" resolves to file.txt on Linux; Apache answers 404, and so do we.
+        if (path.endsWith("/") && !resource.isDirectory()) {
+            return null;
+        }
+        if (file == null || !file.toRealPath().startsWith(realRoot)) {
+            return null;
+        }
+        return content;
+    }
+
+    /** Whether a regular file exists for this path (the document root serves only files). */
+    boolean hasFile(String subPath, Request request) throws IOException {
+        HttpContent content = find(subPath, request);
+        return content != null && !content.getResource().isDirectory();
+    }
+
+    /** Serves the content found by {@link #find}. */
+    void serve(Request request, Response response, Callback callback, HttpContent content) {
+        if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
+            response.getHeaders().put("Allow", "GET, HEAD");
+            Response.writeError(request, response, callback, 405);
+            return;
+        }
+        service.doGet(request, response, callback, content);
+    }
+
+    ResourceService service() {
+        return service;
+    }
+}

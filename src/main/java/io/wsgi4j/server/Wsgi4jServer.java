@@ -1,0 +1,118 @@
+package io.wsgi4j.server;
+
+import io.wsgi4j.config.LogLevel;
+import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.daemon.DaemonGateway;
+import io.wsgi4j.daemon.ProcessGroup;
+import io.wsgi4j.gateway.EnvironDefaults;
+import io.wsgi4j.http.HttpServer;
+import io.wsgi4j.log.AccessLog;
+import io.wsgi4j.log.ErrorLog;
+import io.wsgi4j.log.JettyLogBridge;
+import io.wsgi4j.python.PythonInterpreter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+
+/** A running wsgi4j server: its logs, its daemon process group and its HTTP tier, started and stopped together. */
+public final class Wsgi4jServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final ServerRoot root;
+    private final ErrorLog errorLog;
+    private final AccessLog accessLog;
+    private final ProcessGroup group;
+    private final HttpServer http;
+    private boolean stopped;
+
+    private Wsgi4jServer(ServerConfig config, ServerRoot root, ErrorLog errorLog, AccessLog accessLog,
+                         ProcessGroup group, HttpServer http) {
+        this.config = config;
+        this.root = root;
+        this.errorLog = errorLog;
+        this.accessLog = accessLog;
+        this.group = group;
+        this.http = http;
+    }
+
+    /** Starts everything; on failure, stops what was started and throws. */
+    public static Wsgi4jServer start(ServerConfig config, PythonInterpreter python, BuildInfo build) throws Exception {
+        ServerRoot root = ServerRoot.prepare(config.serverRoot());
+        ErrorLog errorLog = config.logging().errorLogFile().isPresent()
+                ? ErrorLog.toFile(config.logging().errorLogFile().get(), config.logging().level())
+                : ErrorLog.toStream(System.err, config.logging().level());
+        JettyLogBridge.routeTo(errorLog);
+        AccessLog accessLog = config.logging().accessLog() ? AccessLog.open(config.logging()) : null;
+        ProcessGroup group = new ProcessGroup(config.daemon(), config.application(), python, root.runtime(),
+                root.socket(), errorLog);
+        HttpServer http = null;
+        try {
+            group.start();
+            EnvironDefaults defaults = EnvironDefaults.of(config.application(), config.daemon(), config.documentRoot(),
+                    build.serverSoftware(), false);
+            DaemonGateway gateway = new DaemonGateway(group, defaults, config.serverName(), config.http().socketTimeout());
+            http = new HttpServer(config, gateway, errorLog, accessLog, build.serverSoftware());
+            http.start();
+        } catch (Exception e) {
+            group.close();
+            errorLog.log(LogLevel.ERROR, "wsgi4j: could not start: " + e.getMessage());
+            throw e;
+        }
+        Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        errorLog.log(LogLevel.NOTICE, "wsgi4j: " + build.serverSoftware() + " (Python " + python.version()
+                + ") configured -- resuming normal operations");
+        return new Wsgi4jServer(config, root, errorLog, accessLog, group, http);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return http.port();
+    }
+
+    public ServerRoot root() {
+        return root;
+    }
+
+    public ProcessGroup processGroup() {
+        return group;
+    }
+
+    /** Waits until every daemon thread is connected, up to {@code timeout}; true if they are. */
+    public boolean awaitWorkers(Duration timeout) {
+        return group.awaitReady(timeout);
+    }
+
+    /**
+     * Stops gracefully: no new connections, requests in progress get up to the graceful timeout,
+     * then the daemon processes are stopped.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        errorLog.log(LogLevel.NOTICE, "wsgi4j: shutting down; requests in progress have "
+                + config.daemon().gracefulTimeout().toSeconds() + " s to finish");
+        try {
+            http.stop(config.daemon().gracefulTimeout());
+        } catch (Exception e) {
+            errorLog.log(LogLevel.WARN, "wsgi4j: stopping the HTTP server: " + e);
+        }
+        group.close();
+        try {
+            Files.deleteIfExists(config.pidFile());
+        } catch (IOException e) {
+            // a stale pid file is harmless
+        }
+        errorLog.log(LogLevel.NOTICE, "wsgi4j: stopped");
+        try {
+            if (accessLog != null) {
+                accessLog.close();
+            }
+            errorLog.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}
