@@ -1,0 +1,114 @@
+package io.wsgi4j.testing;
+
+import io.wsgi4j.cli.ArgumentParser;
+import io.wsgi4j.cli.ConfigBuilder;
+import io.wsgi4j.cli.ParsedArguments;
+import io.wsgi4j.cli.StartServerOptions;
+import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.platform.Posix;
+import io.wsgi4j.python.PythonInterpreter;
+import io.wsgi4j.server.BuildInfo;
+import io.wsgi4j.server.Wsgi4jServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A real wsgi4j server started in the test's JVM from start-server arguments, on a free port,
+ * with its own server root; its daemon processes are real python3 workers.
+ */
+public final class TestServer implements AutoCloseable {
+    /** The directory of the test applications (src/test/resources/apps). */
+    public static final Path APPS = Path.of("src/test/resources/apps").toAbsolutePath();
+
+    private final Wsgi4jServer server;
+    private final ServerConfig config;
+    private final Path root;
+
+    private TestServer(Wsgi4jServer server, ServerConfig config, Path root) {
+        this.server = server;
+        this.config = config;
+        this.root = root;
+    }
+
+    /**
+     * Starts a server for a test application.
+     *
+     * @param script  a file name in {@link #APPS}, an absolute path, or a module with --application-type module
+     * @param options further start-server options
+     */
+    public static TestServer start(String script, String... options) throws Exception {
+        Path root = Files.createTempDirectory("w4j");
+        List<String> args = new ArrayList<>(List.of(script, "--port", "0", "--server-root", root.toString()));
+        args.addAll(List.of(options));
+        ParsedArguments parsed = new ArgumentParser(StartServerOptions.ALL).parse(args);
+        ServerConfig config = ConfigBuilder.build(parsed, APPS, Posix.uid());
+        PythonInterpreter python = PythonInterpreter.locate(config.daemon().python(), APPS);
+        Wsgi4jServer server = Wsgi4jServer.start(config, python, BuildInfo.load());
+        if (!server.awaitWorkers(Duration.ofSeconds(30))) {
+            server.close();
+            throw new IllegalStateException("the daemon processes did not connect within 30 s; error log:\n"
+                    + Files.readString(root.resolve("error_log")));
+        }
+        return new TestServer(server, config, root);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Wsgi4jServer server() {
+        return server;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path errorLog() {
+        return config.logging().errorLogFile().orElseThrow();
+    }
+
+    /** Everything in the error log so far. */
+    public String errorLogText() throws IOException {
+        return Files.exists(errorLog()) ? Files.readString(errorLog(), StandardCharsets.UTF_8) : "";
+    }
+
+    /** Waits up to {@code timeout} for an error-log line that matches; returns it. */
+    public String awaitLogLine(Predicate<String> matches, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (String line : errorLogText().lines().toList()) {
+                if (matches.test(line)) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no matching error-log line within " + timeout + "; the log:\n" + errorLogText());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    public Http.Response get(String target) throws IOException {
+        return Http.get(port(), target);
+    }
+
+    public Http.Response exchange(String request) throws IOException {
+        return Http.exchange(port(), request);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
