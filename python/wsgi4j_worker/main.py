@@ -81,7 +81,7 @@ class Worker(object):
 def _prepare_process(config):
     os.setpgrp()  # the server, not the terminal, decides when workers stop
     proctitle.set_title(config['display_name'])
-    faulthandler.enable(file=sys.__stderr__, all_threads=True)
+    faulthandler.enable(file=sys.__stderr__, all_threads=False)
     sys.stdout = log.LogStream('error', fd=1)
     sys.stderr = log.LogStream('error', fd=2)
     home = config['working_directory']

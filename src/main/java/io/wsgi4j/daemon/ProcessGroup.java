@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -45,7 +44,7 @@ public final class ProcessGroup implements AutoCloseable {
     private final WorkerProcess[] slots;
     private final int[] quickFailures;
     private final Map<Long, WorkerProcess> byPid = new ConcurrentHashMap<>();
-    private final LinkedBlockingDeque<WorkerChannel> idle = new LinkedBlockingDeque<>();
+    private final ChannelPool idle = new ChannelPool();
     private ServerSocketChannel listener;
     private volatile boolean stopping;
 
@@ -110,7 +109,7 @@ public final class ProcessGroup implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            WorkerChannel channel = idle.pollFirst(Math.max(left, 0), TimeUnit.NANOSECONDS);
+            WorkerChannel channel = idle.take(left);
             if (channel == null) {
                 return null;
             }
@@ -121,11 +120,11 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    /** Gives a connection back after a request that ended cleanly; most recently used first. */
+    /** Gives a connection back after a request that ended cleanly. */
     void release(WorkerChannel channel) {
         channel.carrying(null);
         if (channel.usable() && !stopping) {
-            idle.offerFirst(channel);
+            idle.put(channel);
         } else {
             discard(channel);
         }
@@ -165,7 +164,7 @@ public final class ProcessGroup implements AutoCloseable {
         byPid.remove(worker.pid());
         List<String> inProgress = worker.requestsInProgress();
         worker.closeChannels();
-        idle.removeIf(channel -> channel.worker() == worker);
+        idle.removeAll(worker);
         if (stopping) {
             log.log(LogLevel.INFO, "wsgi4j: daemon process " + worker.pid() + " " + worker.exitDescription());
             return;
@@ -262,7 +261,7 @@ public final class ProcessGroup implements AutoCloseable {
                 discard(channel);
                 return;
             }
-            idle.offerLast(channel);
+            idle.put(channel);
         } catch (IOException | RuntimeException e) {
             log.log(LogLevel.WARN, "wsgi4j: refused a connection on the daemon socket: " + e.getMessage());
             try {
