@@ -55,7 +55,7 @@ maven() {
         echo "wsgi4j: Maven is needed to build wsgi4j (on Debian: apt-get install maven)." >&2
         return 1
     fi
-    MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B "$@"
+    MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -Dstyle.color=never "$@"
 }
 
 # True when the jar is missing or older than anything it is built from.

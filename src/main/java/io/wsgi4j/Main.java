@@ -29,6 +29,7 @@ import sun.misc.Signal;
 public final class Main {
     private static final int EXIT_CONFIG = 1;
     private static final int EXIT_USAGE = 2;
+    private static final int EXIT_INTERNAL = 70;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -42,7 +43,15 @@ public final class Main {
 
     public static void main(String[] args) {
         Main main = new Main(System.out, System.err, Path.of("").toAbsolutePath());
-        System.exit(main.run(List.of(args)));
+        int status;
+        try {
+            status = main.run(List.of(args));
+        } catch (Throwable e) {
+            // Whatever went wrong, the process must end: Jetty's threads would otherwise keep it alive.
+            System.err.println("wsgi4j: internal error: " + e);
+            status = EXIT_INTERNAL;
+        }
+        System.exit(status);
     }
 
     private int run(List<String> args) {
