@@ -5,8 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.jetty.http.CompressedContentFormat;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.http.content.FileMappingHttpContentFactory;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.http.content.PreCompressedHttpContentFactory;
@@ -17,6 +22,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.ResourceService;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
@@ -26,6 +32,8 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  * Nothing outside the directory is ever served, symbolic links included.
  */
 final class StaticFiles {
+    private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
+
     private final ResourceService service = new ResourceService();
     private final Path root;
     private final Path realRoot;
@@ -91,20 +99,61 @@ final class StaticFiles {
         return content;
     }
 
-    /** Whether a regular file exists for this path (the document root serves only files). */
-    boolean hasFile(String subPath, Request request) throws IOException {
-        HttpContent content = find(subPath, request);
-        return content != null && !content.getResource().isDirectory();
+    /**
+     * Whether a proper prefix of this path, ending at a segment, is a regular file: Apache then takes
+     * the rest for path info, which its default handler refuses (404).
+     */
+    boolean isBelowFile(String subPath, Request request) throws IOException {
+        for (int slash = subPath.indexOf('/', 1); slash > 0; slash = subPath.indexOf('/', slash + 1)) {
+            HttpContent content = find(subPath.substring(0, slash), request);
+            if (content == null) {
+                return false;
+            }
+            if (!content.getResource().isDirectory()) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** Serves the content found by {@link #find}. */
-    void serve(Request request, Response response, Callback callback, HttpContent content) {
-        if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
-            response.getHeaders().put("Allow", "GET, HEAD");
-            Response.writeError(request, response, callback, 405);
+    /** Serves the content found by {@link #find}: GET and HEAD; OPTIONS says so; other methods get 405. */
+    void serve(Request request, Response response, Callback callback, HttpContent content) throws Exception {
+        String method = request.getMethod();
+        if (HttpMethod.OPTIONS.is(method)) {
+            response.getHeaders().put(ALLOW);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+            response.write(true, null, callback);
+            return;
+        }
+        if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
+            response.getHeaders().put(ALLOW);
+            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+            return;
+        }
+        if (content.getResource().isDirectory() && !request.getHttpURI().getCanonicalPath().endsWith("/")) {
+            DirectoryRedirect.send(request, response, callback);
             return;
         }
         service.doGet(request, response, callback, content);
+    }
+
+    /**
+     * The path that routing compares with URL prefixes: Jetty's canonical path (dot segments resolved,
+     * still percent-encoded where it matters) with repeated slashes merged, as Apache's MergeSlashes does.
+     *
+     * @return null when the request has no canonical path (Jetty found it unusable)
+     */
+    static String routingPath(Request request) {
+        String canonical = request.getHttpURI().getCanonicalPath();
+        return canonical == null ? null : URIUtil.compactPath(canonical);
+    }
+
+    /** A configured URL path (plain text) in the form {@link #routingPath} gives, so that the two compare. */
+    static String routingForm(String urlPath) {
+        if (urlPath.isEmpty()) {
+            return urlPath;
+        }
+        return HttpURI.build().path(URIUtil.encodePath(urlPath)).asImmutable().getCanonicalPath();
     }
 
     ResourceService service() {
