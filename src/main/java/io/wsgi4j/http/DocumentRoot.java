@@ -3,6 +3,7 @@ package io.wsgi4j.http;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.Request;
@@ -21,8 +22,8 @@ final class DocumentRoot {
     /**
      * @param mountPoint the application's mount point, "" for the root
      */
-    DocumentRoot(Path directory, String mountPoint, ByteBufferPool pool) throws IOException {
-        this.files = new StaticFiles(directory, pool);
+    DocumentRoot(Path directory, String mountPoint, MimeTypes types, ByteBufferPool pool) throws IOException {
+        this.files = new StaticFiles(directory, types, pool);
         this.mountPoint = StaticFiles.routingForm(mountPoint);
     }
 

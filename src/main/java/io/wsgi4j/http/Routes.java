@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.EndPoint;
@@ -49,13 +50,14 @@ final class Routes extends Handler.Abstract.NonBlocking {
         this.gateway = gateway;
         this.log = log;
         this.serverSoftware = serverSoftware;
+        MimeTypes types = ContentTypes.system();
         for (UrlAlias alias : config.urlAliases()) {
-            aliases.add(new Alias(StaticFiles.routingForm(alias.url()), new StaticFiles(alias.path(), pool)));
+            aliases.add(new Alias(StaticFiles.routingForm(alias.url()), new StaticFiles(alias.path(), types, pool)));
         }
         // Longest prefix first, so that /static/images wins over /static.
         aliases.sort(Comparator.comparingInt((Alias a) -> a.url().length()).reversed());
         documentRoot = config.documentRoot().isPresent()
-                ? new DocumentRoot(config.documentRoot().get(), config.application().mountPoint(), pool)
+                ? new DocumentRoot(config.documentRoot().get(), config.application().mountPoint(), types, pool)
                 : null;
         aliases.forEach(a -> addBean(a.files().service()));
         if (documentRoot != null) {

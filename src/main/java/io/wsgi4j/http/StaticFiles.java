@@ -41,15 +41,16 @@ final class StaticFiles {
 
     /**
      * @param target a directory to serve, or a single file
+     * @param types  content types by extension
      */
-    StaticFiles(Path target, ByteBufferPool pool) throws IOException {
+    StaticFiles(Path target, MimeTypes types, ByteBufferPool pool) throws IOException {
         boolean file = Files.isRegularFile(target);
         this.root = file ? target.getParent() : target;
         this.realRoot = root.toRealPath();
         this.singleFile = file ? "/" + target.getFileName() : null;
         Resource base = ResourceFactory.root().newResource(root);
         ByteBufferPool.Sized buffers = new ByteBufferPool.Sized(pool);
-        HttpContent.Factory contents = new ResourceHttpContentFactory(base, MimeTypes.DEFAULTS, buffers);
+        HttpContent.Factory contents = new ResourceHttpContentFactory(base, types, buffers);
         contents = new FileMappingHttpContentFactory(contents);
         contents = new PreCompressedHttpContentFactory(contents, java.util.List.of(CompressedContentFormat.GZIP));
         contents = new ValidatingCachingHttpContentFactory(contents, Duration.ofSeconds(1).toMillis(), buffers);

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,7 @@ class StaticFilesIT {
         write(files.resolve("notes.txt"), "notes\n");
         Files.write(files.resolve("pic.png"), new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         write(files.resolve("blob.unknownext"), "what am I\n");
+        write(files.resolve("clip.webm"), "not really a video\n");
         write(files.resolve("foo.js"), "console.log('plain');\n");
         fooGz = gzip("console.log('from the gz variant');\n");
         Files.write(files.resolve("foo.js.gz"), fooGz);
@@ -370,6 +372,14 @@ class StaticFilesIT {
         assertEquals("image/svg+xml", type("/static/icon.svg"));
         assertEquals("text/plain", type("/static/notes.txt"));
         assertEquals("", type("/static/blob.unknownext"));
+    }
+
+    @Test
+    void systemMimeTypesFileIsUsedAsApacheDoes() throws Exception {
+        Path system = Path.of("/etc/mime.types");
+        Assumptions.assumeTrue(Files.isReadable(system) && Files.readString(system).contains("video/webm"),
+                "no /etc/mime.types with video/webm here");
+        assertEquals("video/webm", type("/static/clip.webm"), "Jetty's own table has no .webm");
     }
 
     private static String type(String target) throws IOException {
