@@ -34,7 +34,7 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 final class StaticFiles {
     private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
 
-    private final ResourceService service = new ResourceService();
+    private final ResourceService service = new FileService();
     private final Path root;
     private final Path realRoot;
     private final String singleFile;
@@ -51,6 +51,7 @@ final class StaticFiles {
         Resource base = ResourceFactory.root().newResource(root);
         ByteBufferPool.Sized buffers = new ByteBufferPool.Sized(pool);
         HttpContent.Factory contents = new ResourceHttpContentFactory(base, types, buffers);
+        contents = new StrongEtags(contents);
         contents = new FileMappingHttpContentFactory(contents);
         contents = new PreCompressedHttpContentFactory(contents, java.util.List.of(CompressedContentFormat.GZIP));
         contents = new ValidatingCachingHttpContentFactory(contents, Duration.ofSeconds(1).toMillis(), buffers);
@@ -67,7 +68,7 @@ final class StaticFiles {
                 return null;
             }
             String relative = root.relativize(directory).toString();
-            return (relative.isEmpty() ? "/" : "/" + relative + "/") + "index.html";
+            return URIUtil.encodePath((relative.isEmpty() ? "/" : "/" + relative + "/") + "index.html");
         });
     }
 
@@ -135,7 +136,7 @@ final class StaticFiles {
             DirectoryRedirect.send(request, response, callback);
             return;
         }
-        service.doGet(request, response, callback, content);
+        service.doGet(RequestConditions.adjust(request, content), response, callback, content);
     }
 
     /**
@@ -159,5 +160,33 @@ final class StaticFiles {
 
     ResourceService service() {
         return service;
+    }
+
+    /** Jetty's service, but a 304 is a bare status with its validators, not an error page. */
+    private static final class FileService extends ResourceService {
+        /** A 304 carries what the 200 would have: the ETag even when the date matched, and Vary (RFC 9110 15.4.5). */
+        @Override
+        protected void putNotModifiedHeaders(Response response, HttpContent content) {
+            super.putNotModifiedHeaders(response, content);
+            if (content.getETag() != null) {
+                response.getHeaders().put(content.getETag());
+            }
+            if (content.getContentEncoding() != null || !content.getPreCompressedContentFormats().isEmpty()) {
+                response.getHeaders().put(HttpHeader.VARY, HttpHeader.ACCEPT_ENCODING.asString());
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, content.getContentLengthValue());
+        }
+
+        @Override
+        protected void writeHttpError(Request request, Response response, Callback callback, int status) {
+            if (status != HttpStatus.NOT_MODIFIED_304) {
+                super.writeHttpError(request, response, callback, status);
+                return;
+            }
+            // An error page would add "Cache-Control: no-store" and "Content-Length: 0", which a cache
+            // would copy onto its stored 200 (RFC 9111 4.3.4).
+            response.setStatus(status);
+            response.write(true, null, callback);
+        }
     }
 }

@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -68,6 +70,7 @@ class StaticFilesIT {
         write(files.resolve("img-not.txt"), "not the img alias\n");
         write(Files.createDirectory(files.resolve("sub")).resolve("a.txt"), "sub a\n");
         write(Files.createDirectory(files.resolve("withindex")).resolve("index.html"), "<h1>index</h1>\n");
+        write(Files.createDirectory(files.resolve("with space")).resolve("index.html"), "<h1>spaced</h1>\n");
         write(Files.createDirectory(files.resolve("img")).resolve("inner.txt"), "shadowed by /static/img\n");
         big = new byte[BIG];
         new Random(42).nextBytes(big);
@@ -189,6 +192,7 @@ class StaticFilesIT {
         assertEquals(200, index.status());
         assertEquals("<h1>index</h1>\n", index.text());
         assertTrue(header(index, "Content-Type").startsWith("text/html"));
+        assertEquals("<h1>spaced</h1>\n", get("/static/with%20space/").text());
     }
 
     @Test
@@ -261,6 +265,9 @@ class StaticFilesIT {
         Http.Response full = get("/static/range.txt");
         assertEquals(200, full.status());
         String etag = header(full, "ETag");
+        long micros = ChronoUnit.MICROS.between(Instant.EPOCH,
+                Files.getLastModifiedTime(base.resolve("static/range.txt")).toInstant());
+        assertEquals("\"24:" + Long.toHexString(micros) + "\"", etag, "strong, from size and mtime as Apache's");
         String lastModified = header(full, "Last-Modified");
         assertEquals("bytes", header(full, "Accept-Ranges"));
 
@@ -268,15 +275,25 @@ class StaticFilesIT {
         assertEquals(304, byEtag.status());
         assertEquals(0, byEtag.body().length);
         assertEquals(etag, header(byEtag, "ETag"));
+        assertEquals(lastModified, header(byEtag, "Last-Modified"));
+        assertTrue(byEtag.header("Cache-Control").isEmpty(), "a 304 must not make caches drop the file");
+        assertEquals("36", byEtag.header("Content-Length").orElse("36"), "if sent, the 200's length");
 
         Http.Response byDate = get("/static/range.txt", "If-Modified-Since: " + lastModified);
         assertEquals(304, byDate.status());
         assertEquals(0, byDate.body().length);
+        assertEquals(etag, header(byDate, "ETag"));
 
+        assertEquals(304, get("/static/range.txt", "If-None-Match: \"x\", " + etag).status());
+        assertEquals(304, get("/static/range.txt", "If-None-Match: W/" + etag).status(), "weak comparison");
+        assertEquals(304, get("/static/range.txt", "If-None-Match: *").status());
         String older = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).minusYears(1));
         assertEquals(200, get("/static/range.txt", "If-Modified-Since: " + older).status());
         assertEquals(200, get("/static/range.txt", "If-None-Match: \"other\"").status());
+        assertEquals(200, get("/static/range.txt", "If-None-Match: \"other\"", "If-Modified-Since: " + lastModified)
+                .status(), "If-None-Match wins over If-Modified-Since");
         assertEquals(412, get("/static/range.txt", "If-Match: \"other\"").status());
+        assertEquals(200, get("/static/range.txt", "If-Match: " + etag).status());
     }
 
     @Test
@@ -324,6 +341,32 @@ class StaticFilesIT {
     }
 
     @Test
+    void invalidRangeIsIgnored() throws Exception {
+        for (String value : new String[]{"bytes=abc", "bytes=5-2", "items=0-5", "bytes=",
+                "bytes=" + "0-0,".repeat(RequestConditions.MAX_RANGES + 1)}) {
+            Http.Response response = get("/static/range.txt", "Range: " + value);
+            assertEquals(200, response.status(), value);
+            assertEquals(ALPHABET, response.text(), value);
+        }
+    }
+
+    @Test
+    void ifRangeResumesOnlyTheSameFile() throws Exception {
+        Http.Response full = get("/static/range.txt");
+        String etag = header(full, "ETag");
+        Http.Response same = get("/static/range.txt", "Range: bytes=10-19", "If-Range: " + etag);
+        assertEquals(206, same.status());
+        assertEquals("abcdefghij", same.text());
+        Http.Response byDate = get("/static/range.txt", "Range: bytes=10-19",
+                "If-Range: " + header(full, "Last-Modified"));
+        assertEquals(206, byDate.status());
+        Http.Response changed = get("/static/range.txt", "Range: bytes=10-19", "If-Range: \"older\"");
+        assertEquals(200, changed.status());
+        assertEquals(ALPHABET, changed.text());
+        assertEquals(200, get("/static/range.txt", "Range: bytes=10-19", "If-Range: W/" + etag).status());
+    }
+
+    @Test
     void headHasHeadersAndNoBody() throws Exception {
         Http.Response get = get("/static/range.txt");
         try (Http.Connection connection = new Http.Connection(server.port())) {
@@ -358,6 +401,11 @@ class StaticFilesIT {
 
         Http.Response refused = get("/static/foo.js", "Accept-Encoding: gzip;q=0, identity");
         assertEquals("console.log('plain');\n", refused.text());
+
+        Http.Response notModified = get("/static/foo.js", "Accept-Encoding: gzip", "If-None-Match: " + header(gz, "ETag"));
+        assertEquals(304, notModified.status());
+        assertEquals(header(gz, "ETag"), header(notModified, "ETag"));
+        assertEquals("Accept-Encoding", header(notModified, "Vary"));
     }
 
     // --- content types
