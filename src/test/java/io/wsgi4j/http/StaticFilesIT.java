@@ -102,9 +102,21 @@ class StaticFilesIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (server != null) {
             server.close();
+        }
+        deleteTree(base);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 
@@ -244,6 +256,13 @@ class StaticFilesIT {
         Http.Response post = request("POST", "/app/missing", "Content-Length: 0");
         assertEquals("app /app /missing", post.text());
         assertEquals("app /app /link.txt", get("/app/link.txt").text(), "a link out of the document root is no file");
+    }
+
+    @Test
+    void encodedPercentAndRepeatedSlashesReachTheApplicationAsApacheGivesThem() throws Exception {
+        assertEquals("app /app /100%", get("/app/100%25").text());
+        assertEquals("app /app /a/b", get("/app//a//b").text());
+        assertEquals("app /app /%2e%2e", get("/app/%252e%252e").text(), "decoded once only");
     }
 
     @Test
