@@ -75,7 +75,7 @@ final class StaticFiles {
     /**
      * The content for a path below this root, or null when there is none to serve.
      *
-     * @param subPath the decoded path below the URL prefix ("" or starting with "/")
+     * @param subPath the path below the URL prefix, in {@link #routingPath} form ("" or starting with "/")
      */
     HttpContent find(String subPath, Request request) throws IOException {
         String path = singleFile != null ? (subPath.isEmpty() ? singleFile : null) : (subPath.isEmpty() ? "/" : subPath);
