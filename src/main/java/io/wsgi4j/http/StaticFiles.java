@@ -118,7 +118,10 @@ final class StaticFiles {
         return false;
     }
 
-    /** Serves the content found by {@link #find}: GET and HEAD; OPTIONS says so; other methods get 405. */
+    /**
+     * Serves the content found by {@link #find}: GET and HEAD; OPTIONS says so; other methods get 405
+     * (POST too, which Apache's default handler would answer like GET: a choice of the project).
+     */
     void serve(Request request, Response response, Callback callback, HttpContent content) throws Exception {
         String method = request.getMethod();
         if (HttpMethod.OPTIONS.is(method)) {

@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -114,7 +116,7 @@ class StaticFilesIT {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
         }
@@ -220,6 +222,7 @@ class StaticFilesIT {
         assertTrue(missing.text().contains("<h1>Not Found</h1>"), missing.text());
     }
 
+    /** Apache's default handler would answer POST like GET; wsgi4j refuses it (a choice of the project). */
     @Test
     void postToStaticFileIsNotAllowed() throws Exception {
         try (Http.Connection connection = new Http.Connection(server.port())) {
@@ -538,7 +541,7 @@ class StaticFilesIT {
         assertEquals(sha256(big), sha256(response.body()));
         Http.Response middle = get("/static/big.bin", "Range: bytes=10485760-10485775");
         assertEquals(206, middle.status());
-        assertArrayEquals(java.util.Arrays.copyOfRange(big, 10485760, 10485776), middle.body());
+        assertArrayEquals(Arrays.copyOfRange(big, 10485760, 10485776), middle.body());
     }
 
     private static String sha256(byte[] bytes) throws Exception {
