@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.EndPoint;
@@ -39,7 +40,7 @@ final class Routes extends Handler.Abstract.NonBlocking {
     private final ErrorLog log;
     private final String serverSoftware;
     private final List<Alias> aliases = new ArrayList<>();
-    private final StaticFiles documentRoot;
+    private final DocumentRoot documentRoot;
     private final RequestIds ids = new RequestIds();
     private final ThreadFactory requestThreads = Thread.ofVirtual().name("wsgi4j-request-", 0).factory();
 
@@ -49,22 +50,25 @@ final class Routes extends Handler.Abstract.NonBlocking {
         this.gateway = gateway;
         this.log = log;
         this.serverSoftware = serverSoftware;
+        MimeTypes types = ContentTypes.system();
         for (UrlAlias alias : config.urlAliases()) {
-            aliases.add(new Alias(alias.url(), new StaticFiles(alias.path(), pool)));
+            aliases.add(new Alias(StaticFiles.routingForm(alias.url()), new StaticFiles(alias.path(), types, pool)));
         }
         // Longest prefix first, so that /static/images wins over /static.
         aliases.sort(Comparator.comparingInt((Alias a) -> a.url().length()).reversed());
-        documentRoot = config.documentRoot().isPresent() ? new StaticFiles(config.documentRoot().get(), pool) : null;
+        documentRoot = config.documentRoot().isPresent()
+                ? new DocumentRoot(config.documentRoot().get(), config.application().mountPoint(), types, pool)
+                : null;
         aliases.forEach(a -> addBean(a.files().service()));
         if (documentRoot != null) {
-            addBean(documentRoot.service());
+            addBean(documentRoot.files().service());
         }
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         response.getHeaders().put(HttpHeader.SERVER, serverSoftware);
-        String canonical = request.getHttpURI().getCanonicalPath();
+        String canonical = StaticFiles.routingPath(request);
         if (canonical == null) {
             Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400);
             return true;
@@ -80,12 +84,8 @@ final class Routes extends Handler.Abstract.NonBlocking {
                 return true;
             }
         }
-        if (documentRoot != null) {
-            HttpContent content = documentRoot.find(canonical, request);
-            if (content != null && !content.getResource().isDirectory()) {
-                documentRoot.serve(request, response, callback, content);
-                return true;
-            }
+        if (documentRoot != null && documentRoot.handle(canonical, request, response, callback)) {
+            return true;
         }
         Optional<String> decoded = RequestPath.decode(request.getHttpURI().getPath());
         if (decoded.isEmpty()) {

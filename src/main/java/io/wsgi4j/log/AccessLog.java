@@ -40,9 +40,14 @@ public final class AccessLog implements RequestLog.Writer, AutoCloseable {
         return new CustomRequestLog(this, toJettyFormat(apacheFormat));
     }
 
-    /** Apache's "final status" modifier is Jetty's plain status; {@code %h} is the client address. */
+    /**
+     * Apache's "final status" modifier is Jetty's plain status; {@code %h} is the client address;
+     * Apache's body sizes {@code %b} (CLF: "-" for none) and {@code %B} are Jetty's {@code %{CLF}O} and {@code %O};
+     * {@code %l} (identd, which Apache never asks by default) is always "-".
+     */
     static String toJettyFormat(String apacheFormat) {
-        return apacheFormat.replace("%>s", "%s").replace("%<s", "%s").replace("%h", "%{client}a");
+        return apacheFormat.replace("%>s", "%s").replace("%<s", "%s").replace("%h", "%{client}a")
+                .replace("%b", "%{CLF}O").replace("%B", "%O").replace("%l", "-");
     }
 
     @Override
