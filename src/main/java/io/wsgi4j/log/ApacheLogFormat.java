@@ -211,14 +211,12 @@ public final class ApacheLogFormat {
 
     /** Logs the value only when the status is (or, with '!', is not) one of those listed; "-" otherwise. */
     private static Item conditional(String condition, String directive, Item item) {
-        boolean negated = condition.startsWith("!");
-        Set<Integer> statuses;
-        try {
-            statuses = java.util.Arrays.stream((negated ? condition.substring(1) : condition).split(","))
-                    .map(Integer::parseInt).collect(Collectors.toUnmodifiableSet());
-        } catch (NumberFormatException e) {
+        if (!condition.matches("!?\\d{3}(,\\d{3})*")) {
             throw new IllegalArgumentException("'" + directive + "' has a malformed status condition");
         }
+        boolean negated = condition.startsWith("!");
+        Set<Integer> statuses = java.util.Arrays.stream((negated ? condition.substring(1) : condition).split(","))
+                .map(Integer::parseInt).collect(Collectors.toUnmodifiableSet());
         return (line, req, res) -> {
             if (statuses.contains(res.getStatus()) != negated) {
                 item.append(line, req, res);
