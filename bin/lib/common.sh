@@ -61,7 +61,8 @@ maven() {
     MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B "$@"
 }
 
-# True when the jar is missing or older than anything it is built from.
+# True when the jar is missing or older than anything it is built from. Directories count:
+# deleting or renaming a source changes its directory's time, not the file's.
 jar_is_stale() {
     [ -f "$WSGI4J_JAR" ] || return 0
     [ -n "$(find "$WSGI4J_HOME/src/main" "$WSGI4J_HOME/python" "$WSGI4J_HOME/pom.xml" -newer "$WSGI4J_JAR" \
