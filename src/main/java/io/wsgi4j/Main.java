@@ -91,6 +91,18 @@ public final class Main {
         return print(VersionReport.report(BuildInfo.load(), daemon, python));
     }
 
+    /** An exception and its causes, as "Failed to bind to 0.0.0.0:8000: Address already in use". */
+    private static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = Optional.ofNullable(t.getMessage()).orElse(t.getClass().getSimpleName());
+            if (!text.toString().contains(message)) {
+                text.append(text.isEmpty() ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
+    }
+
     /** A process or thread count for the report, checked as start-server checks it. */
     private static int count(ParsedArguments parsed, String option, int defaultValue) throws ConfigException {
         String text = parsed.value(option).orElse(String.valueOf(defaultValue));
@@ -129,7 +141,7 @@ public final class Main {
         try {
             server = Wsgi4jServer.start(config, python, build);
         } catch (Exception e) {
-            err.println("wsgi4j: could not start: " + Optional.ofNullable(e.getMessage()).orElse(e.toString()));
+            err.println("wsgi4j: could not start: " + describe(e));
             return EXIT_CONFIG;
         }
         print(Banner.lines(config, python, build.serverSoftware(), server.port()));

@@ -60,6 +60,18 @@ class StartupErrorsIT {
     }
 
     @Test
+    void portInUseIsOneMessage(@TempDir Path root) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Command.Result result = Command.runJar(TestServer.APPS, "start-server", "tiny.wsgi", "--port",
+                    Integer.toString(taken.getLocalPort()), "--server-root", root.toString());
+            assertEquals(1, result.exitCode(), result.toString());
+            assertEquals(List.of("wsgi4j: could not start: Failed to bind to 0.0.0.0/0.0.0.0:" + taken.getLocalPort()
+                    + ": Address already in use"), result.stderrLines());
+            assertEquals("", result.stdout());
+        }
+    }
+
+    @Test
     void missingPythonPathIsOneMessageAndNothingStarts(@TempDir Path root) throws Exception {
         refused(root, "/nonexistent/python3", "wsgi4j: cannot start Python: '/nonexistent/python3' does not exist");
     }
