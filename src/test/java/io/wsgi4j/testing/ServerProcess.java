@@ -41,10 +41,25 @@ public final class ServerProcess implements AutoCloseable {
      * @param script a file in the test applications, or an absolute path
      */
     public static ServerProcess start(String script, String... options) throws IOException {
+        return start(false, script, options);
+    }
+
+    /**
+     * Starts the server as {@link #start} does, optionally with SIGINT ignored, as a shell without job control
+     * leaves it in the commands it runs in the background.
+     */
+    public static ServerProcess start(boolean sigintIgnored, String script, String... options) throws IOException {
         Path root = Files.createTempDirectory("w4jp");
         List<String> args = new ArrayList<>(List.of("start-server", script, "--port", "0", "--server-root", root.toString()));
         args.addAll(List.of(options));
-        Process process = new ProcessBuilder(Command.jarCommand(args)).directory(TestServer.APPS.toFile()).start();
+        List<String> command = new ArrayList<>();
+        if (sigintIgnored) {
+            // exec keeps the pid and the ignored disposition.
+            command.addAll(List.of(Pythons.defaultPython().toString(), "-c", "import os, signal, sys; "
+                    + "signal.signal(signal.SIGINT, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"));
+        }
+        command.addAll(Command.jarCommand(args));
+        Process process = new ProcessBuilder(command).directory(TestServer.APPS.toFile()).start();
         process.getOutputStream().close();
         return new ServerProcess(process, root);
     }
@@ -91,20 +106,23 @@ public final class ServerProcess implements AutoCloseable {
     private String await(List<String> lines, String name, Predicate<String> matches, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean exited = false;
         while (true) {
             for (String line : lines) {
                 if (matches.test(line)) {
                     return line;
                 }
             }
+            if (exited) {
+                throw new AssertionError("no matching line on " + name + " and the server exited with status "
+                        + process.exitValue() + "; " + describe());
+            }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no matching line on " + name + " within " + timeout + "; " + describe());
             }
-            if (!process.isAlive() && lines == stdout && process.exitValue() != 0) {
-                Thread.sleep(200);  // let the pumps finish, then report what the process said
-                throw new AssertionError("the server exited with status " + process.exitValue() + "; " + describe());
-            }
-            Thread.sleep(20);
+            // Once the process has gone, look once more after its last output has been read.
+            exited = !process.isAlive();
+            Thread.sleep(exited ? 300 : 20);
         }
     }
 
