@@ -120,6 +120,20 @@ class LogsIT {
     }
 
     @Test
+    void requestLineIsLoggedAsSentStillEncoded() throws Exception {
+        assertEquals(200, combined.exchange(request("/p%20q/%22?x=%22y&z")).status());
+        String line = awaitLine(accessLog(combined), l -> l.contains("/p%20q"));
+        assertEquals("127.0.0.1 - - [T] \"GET /p%20q/%22?x=%22y&z HTTP/1.1\" 200 5 \"-\" \"-\"", withoutTime(line));
+    }
+
+    @Test
+    void http10RequestsToo() throws Exception {
+        assertEquals(200, combined.exchange("GET /ten HTTP/1.0\r\n\r\n").status());
+        String line = awaitLine(accessLog(combined), l -> l.contains("/ten"));
+        assertEquals("127.0.0.1 - - [T] \"GET /ten HTTP/1.0\" 200 5 \"-\" \"-\"", withoutTime(line));
+    }
+
+    @Test
     void commonFormat() throws Exception {
         assertEquals(200, common.exchange(request("/c?q=1", "Referer: http://ref.example/\r\n")).status());
         String line = awaitLine(accessLog(common), l -> l.contains("/c?q=1"));
