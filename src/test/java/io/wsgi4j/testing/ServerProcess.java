@@ -149,7 +149,7 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the server and its daemon processes if a test left them running. */
+    /** Kills the server and its daemon processes if a test left them running, and removes the server root. */
     @Override
     public void close() {
         if (process.isAlive()) {
@@ -160,6 +160,11 @@ public final class ServerProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind
         }
     }
 }
