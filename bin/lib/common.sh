@@ -17,18 +17,21 @@ jdk_version() {
     echo "$v"
 }
 
-# Sets JAVA_HOME to a JDK >= 25: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm.
+# Sets JAVA_HOME to a JDK >= 25: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm
+# (WSGI4J_JVM_DIR names another directory to search; the tests use it to simulate a machine without one).
 find_jdk() {
-    local v
+    local jvm_dir=${WSGI4J_JVM_DIR:-/usr/lib/jvm}
+    local v given="not set"
     if [ -n "${JAVA_HOME:-}" ]; then
         v=$(jdk_version "$JAVA_HOME")
         if [ -n "$v" ] && [ "$v" -ge "$WSGI4J_MIN_JAVA" ]; then
             export JAVA_HOME
             return 0
         fi
+        if [ -n "$v" ]; then given="$JAVA_HOME: Java $v"; else given="$JAVA_HOME: not a JDK"; fi
     fi
     local best="" best_v=0 d
-    for d in /usr/lib/jvm/*/; do
+    for d in "$jvm_dir"/*/; do
         d=${d%/}
         [ -L "$d" ] && continue
         v=$(jdk_version "$d")
@@ -39,7 +42,7 @@ find_jdk() {
     if [ -z "$best" ]; then
         cat >&2 <<MSG
 wsgi4j: no Java $WSGI4J_MIN_JAVA (or newer) JDK found.
-  Looked at JAVA_HOME (${JAVA_HOME:-not set}) and in /usr/lib/jvm.
+  Looked at JAVA_HOME ($given) and in $jvm_dir.
   Install one, for example Eclipse Temurin 25 (https://adoptium.net, or the
   temurin-25-jdk package from Adoptium's Debian repository), then set JAVA_HOME
   to its directory or leave it under /usr/lib/jvm.
@@ -58,7 +61,8 @@ maven() {
     MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -Dstyle.color=never "$@"
 }
 
-# True when the jar is missing or older than anything it is built from.
+# True when the jar is missing or older than anything it is built from. Directories count:
+# deleting or renaming a source changes its directory's time, not the file's.
 jar_is_stale() {
     [ -f "$WSGI4J_JAR" ] || return 0
     [ -n "$(find "$WSGI4J_HOME/src/main" "$WSGI4J_HOME/python" "$WSGI4J_HOME/pom.xml" -newer "$WSGI4J_JAR" \

@@ -69,8 +69,7 @@ public final class Main {
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
-            err.println("wsgi4j: " + e.getMessage());
-            err.println("Run 'wsgi4j --help' for the commands and options.");
+            err.println("wsgi4j: " + e.getMessage() + " (see wsgi4j --help)");
             return EXIT_USAGE;
         } catch (ConfigException e) {
             err.println("wsgi4j: " + e.getMessage());
@@ -85,8 +84,8 @@ public final class Main {
 
     private int versionReport(List<String> args) throws UsageException, ConfigException {
         ParsedArguments parsed = new ArgumentParser(StartServerOptions.ALL).parse(args);
-        int processes = Integer.parseInt(parsed.value(StartServerOptions.PROCESSES).orElse("1"));
-        int threads = Integer.parseInt(parsed.value(StartServerOptions.THREADS).orElse("5"));
+        int processes = count(parsed, StartServerOptions.PROCESSES, 1);
+        int threads = count(parsed, StartServerOptions.THREADS, 5);
         PythonConfig pythonConfig = new PythonConfig(parsed.value(StartServerOptions.PYTHON).orElse("python3"),
                 parsed.value(StartServerOptions.PYTHON_HOME).map(cwd::resolve), List.of());
         DaemonConfig daemon = new DaemonConfig("report", "report", processes, parsed.has(StartServerOptions.PROCESSES),
@@ -99,6 +98,32 @@ public final class Main {
             python = null;
         }
         return print(VersionReport.report(BuildInfo.load(), daemon, python));
+    }
+
+    /** An exception and its causes, as "Failed to bind to 0.0.0.0:8000: Address already in use". */
+    private static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = Optional.ofNullable(t.getMessage()).orElse(t.getClass().getSimpleName());
+            if (!text.toString().contains(message)) {
+                text.append(text.isEmpty() ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
+    }
+
+    /** A process or thread count for the report, checked as start-server checks it. */
+    private static int count(ParsedArguments parsed, String option, int defaultValue) throws ConfigException {
+        String text = parsed.value(option).orElse(String.valueOf(defaultValue));
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= 1 && value <= 1024) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("option " + option + ": '" + text + "' is not a whole number from 1 to 1024");
     }
 
     private int startServer(List<String> args) throws UsageException, ConfigException {
@@ -115,14 +140,17 @@ public final class Main {
         }
         BuildInfo build = BuildInfo.load();
         CountDownLatch stop = new CountDownLatch(1);
+        // As httpd does, SIGTERM and SIGINT both stop the server gracefully, even when whoever started
+        // it had SIGINT ignored (as shells do for commands run in the background).
         for (String signal : Arrays.asList("TERM", "INT")) {
+            Posix.restoreDefaultDisposition(signal.equals("INT") ? Posix.SIGINT : Posix.SIGTERM);
             Signal.handle(new Signal(signal), s -> stop.countDown());
         }
         Wsgi4jServer server;
         try {
             server = Wsgi4jServer.start(config, python, build);
         } catch (Exception e) {
-            err.println("wsgi4j: could not start: " + Optional.ofNullable(e.getMessage()).orElse(e.toString()));
+            err.println("wsgi4j: could not start: " + describe(e));
             return EXIT_CONFIG;
         }
         print(Banner.lines(config, python, build.serverSoftware(), server.port()));

@@ -47,14 +47,29 @@ public final class ArgumentParser {
                 values = List.of(arg.substring(eq + 1));
             } else {
                 if (spec.arity() > args.size() - i - 1) {
-                    throw new UsageException("option " + name + " needs " + (spec.arity() == 1 ? "a value" : spec.arity() + " values")
-                            + ": " + spec.synopsis());
+                    throw missingValue(spec);
                 }
                 values = List.copyOf(args.subList(i + 1, i + 1 + spec.arity()));
+                // "--port --threads 5" forgot the port: the next option is not a value.
+                for (String value : values) {
+                    if (isOption(value)) {
+                        throw missingValue(spec);
+                    }
+                }
                 i += spec.arity();
             }
             parsed.add(name, values);
         }
         return parsed;
+    }
+
+    private boolean isOption(String arg) {
+        int eq = arg.indexOf('=');
+        return arg.startsWith("--") && specs.containsKey(eq < 0 ? arg : arg.substring(0, eq));
+    }
+
+    private static UsageException missingValue(OptionSpec spec) {
+        return new UsageException("option " + spec.name() + " needs " + (spec.arity() == 1 ? "a value" : spec.arity() + " values")
+                + ": " + spec.synopsis());
     }
 }

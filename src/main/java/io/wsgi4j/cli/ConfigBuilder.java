@@ -12,6 +12,7 @@ import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.config.PythonConfig;
 import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.config.UrlAlias;
+import io.wsgi4j.log.AccessLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,8 +76,13 @@ public final class ConfigBuilder {
         String level = args.value(LOG_LEVEL).orElse("warn");
         LogLevel logLevel = LogLevel.parse(level).orElseThrow(() -> new ConfigException(
                 "option " + LOG_LEVEL + ": '" + level + "' is not a level: use emerg, alert, crit, error, warn, notice, info or debug"));
-        LogConfig logging = new LogConfig(errorLog, logLevel, args.has(ACCESS_LOG), accessLogFile,
-                accessLogFormat(args.value(ACCESS_LOG_FORMAT).orElse("combined")));
+        String format = accessLogFormat(args.value(ACCESS_LOG_FORMAT).orElse("combined"));
+        try {
+            AccessLog.check(format);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("option " + ACCESS_LOG_FORMAT + ": " + e.getMessage());
+        }
+        LogConfig logging = new LogConfig(errorLog, logLevel, args.has(ACCESS_LOG), accessLogFile, format);
 
         HttpConfig http = new HttpConfig(
                 longValue(LIMIT_REQUEST_BODY, 10485760L),
@@ -109,6 +115,9 @@ public final class ConfigBuilder {
             Path path = cwd.resolve(script).normalize();
             if (!Files.exists(path)) {
                 throw new ConfigException("the WSGI script '" + path + "' does not exist");
+            }
+            if (Files.isDirectory(path)) {
+                throw new ConfigException("the WSGI script '" + path + "' is a directory: give the script file in it");
             }
             if (!Files.isRegularFile(path)) {
                 throw new ConfigException("the WSGI script '" + path + "' is not a file");

@@ -49,6 +49,7 @@ public final class VersionReport {
             lines.add(" -D PYTHON_VERSION=\"" + python.version() + "\"");
             python.sharedLibrary().ifPresent(lib -> lines.add(" -D PYTHON_SHARED_LIBRARY=\"" + lib + "\""));
         }
+        lines.add(" -D JAVA_VERSION=\"" + java + "\"");
         lines.add(" -D JAVA_HOME=\"" + System.getProperty("java.home") + "\"");
         lines.add(" -D JAVA_VM=\"" + System.getProperty("java.vm.name") + " " + java + "\"");
         lines.add(" -D VIRTUAL_THREADS");

@@ -50,7 +50,7 @@ public final class HttpServer {
         server.setErrorHandler(new ErrorPages());
         server.setHandler(new GracefulHandler(new Routes(config, gateway, log, serverSoftware, server.getByteBufferPool())));
         if (accessLog != null) {
-            server.setRequestLog(accessLog.requestLog(config.logging().accessLogFormat()));
+            server.setRequestLog(accessLog.requestLog(config.logging().accessLogFormat(), config.serverName()));
         }
         server.setStopAtShutdown(false);
     }

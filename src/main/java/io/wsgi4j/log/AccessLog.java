@@ -8,11 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.RequestLog;
 
-/** The access log: Jetty's {@link CustomRequestLog} with an Apache {@code LogFormat}, written to a file or stdout. */
-public final class AccessLog implements RequestLog.Writer, AutoCloseable {
+/** The access log: one line per request in an Apache {@code LogFormat}, written to a file or stdout. */
+public final class AccessLog implements AutoCloseable {
     private final OutputStream out;
     private final boolean ownsStream;
     private final ReentrantLock lock = new ReentrantLock();
@@ -35,28 +34,33 @@ public final class AccessLog implements RequestLog.Writer, AutoCloseable {
                 StandardOpenOption.WRITE), true);
     }
 
-    /** The Jetty request log writing here in the given Apache format. */
-    public RequestLog requestLog(String apacheFormat) {
-        return new CustomRequestLog(this, toJettyFormat(apacheFormat));
+    /**
+     * The Jetty request log writing here in the given Apache format.
+     *
+     * @param serverName what {@code %v} stands for
+     */
+    public RequestLog requestLog(String apacheFormat, String serverName) {
+        ApacheLogFormat format = ApacheLogFormat.compile(apacheFormat, serverName, ProcessHandle.current().pid());
+        return (request, response) -> write(format.render(request, response));
     }
 
     /**
-     * Apache's "final status" modifier is Jetty's plain status; {@code %h} is the client address;
-     * Apache's body sizes {@code %b} (CLF: "-" for none) and {@code %B} are Jetty's {@code %{CLF}O} and {@code %O};
-     * {@code %l} (identd, which Apache never asks by default) is always "-".
+     * Checks that an Apache format can be logged, before anything starts.
+     *
+     * @throws IllegalArgumentException saying which part of it cannot
      */
-    static String toJettyFormat(String apacheFormat) {
-        return apacheFormat.replace("%>s", "%s").replace("%<s", "%s").replace("%h", "%{client}a")
-                .replace("%b", "%{CLF}O").replace("%B", "%O").replace("%l", "-");
+    public static void check(String apacheFormat) {
+        ApacheLogFormat.compile(apacheFormat, "localhost", 1);
     }
 
-    @Override
-    public void write(String entry) throws IOException {
+    private void write(String entry) {
         byte[] bytes = (entry + "\n").getBytes(StandardCharsets.UTF_8);
         lock.lock();
         try {
             out.write(bytes);
             out.flush();
+        } catch (IOException e) {
+            // A full disk must not fail requests; the error log may still be writable.
         } finally {
             lock.unlock();
         }

@@ -49,9 +49,12 @@ public final class ErrorLog implements AutoCloseable {
         return new ErrorLog(stream, false, level, ProcessHandle.current().pid());
     }
 
-    /** Whether messages at this level are written. */
+    /**
+     * Whether messages at this level are written. As in Apache, notices (start-up and shutdown)
+     * are written whatever the level.
+     */
     public boolean enabled(LogLevel messageLevel) {
-        return level.admits(messageLevel);
+        return messageLevel == LogLevel.NOTICE || level.admits(messageLevel);
     }
 
     /** Logs a message of the server itself. */

@@ -2,6 +2,7 @@ package io.wsgi4j.platform;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
@@ -9,12 +10,17 @@ import java.nio.file.Path;
 
 /** The few POSIX calls the JDK does not offer, made through the FFM API. */
 public final class Posix {
+    public static final int SIGINT = 2;
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
 
     private static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    private static final MethodHandle SIGNAL = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("signal").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
 
     private Posix() {
     }
@@ -30,6 +36,24 @@ public final class Posix {
             return (int) KILL.invokeExact((int) pid, signal) == 0;
         } catch (Throwable e) {
             throw new IllegalStateException("kill(" + pid + ", " + signal + ") failed", e);
+        }
+    }
+
+    /**
+     * Gives a signal its default disposition again. A process inherits ignored signals: a shell
+     * without job control ignores SIGINT in the commands it starts in the background, and the JVM
+     * then refuses to handle it.
+     */
+    public static void restoreDefaultDisposition(int signal) {
+        try {
+            MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(signal, MemorySegment.NULL);
+            if (previous.address() == -1L) {
+                throw new IllegalStateException("signal(" + signal + ", SIG_DFL) failed");
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("signal(" + signal + ", SIG_DFL) failed", e);
         }
     }
 

@@ -120,10 +120,10 @@ public record PythonInterpreter(Path executable, String version, int major, int 
             throw new ConfigException("interrupted while starting Python '" + executable + "'");
         }
         List<String> lines = output.lines().toList();
-        if (status != 0 || lines.size() < 8) {
-            String detail = lines.isEmpty() ? "no output" : lines.getLast();
-            throw new ConfigException("cannot start Python '" + executable + "': it exited with status " + status
-                    + " (" + detail + ")");
+        if (status != 0 || lines.size() < 8 || !lines.get(2).matches("\\d+ \\d+")) {
+            String said = lines.isEmpty() ? "printed nothing" : "said '" + lines.getLast() + "'";
+            throw new ConfigException("'" + executable + "' is not a usable Python interpreter: asked for its version, it "
+                    + said + " and exited with status " + status);
         }
         if (!lines.get(0).equals("CPython")) {
             throw new ConfigException("'" + executable + "' is " + lines.get(0) + " " + lines.get(1)
