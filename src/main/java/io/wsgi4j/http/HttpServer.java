@@ -6,6 +6,7 @@ import io.wsgi4j.log.AccessLog;
 import io.wsgi4j.log.ErrorLog;
 import java.io.IOException;
 import java.time.Duration;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -32,6 +33,8 @@ public final class HttpServer {
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(true);
         http.setRequestHeaderSize(64 * 1024);
+        http.setUriCompliance(UriCompliance.DEFAULT.with("wsgi4j", UriCompliance.Violation.BAD_UTF8_ENCODING,
+                UriCompliance.Violation.TRUNCATED_UTF8_ENCODING, UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
         boolean keepAlive = !config.http().keepAliveTimeout().isZero();
         http.setPersistentConnectionsEnabled(keepAlive);
 
