@@ -135,6 +135,11 @@ public final class Http {
         /** Reads the next chunk of a chunked body; null at the last (empty) chunk, whose trailers are read too. */
         public byte[] readChunk() throws IOException {
             String size = line();
+            if (size != null && size.isEmpty()) {
+                // The CRLF that ends the previous chunk: Jetty sends it with the next chunk, so it
+                // is read here rather than right after the data (which could wait for the next chunk).
+                size = line();
+            }
             if (size == null) {
                 throw new IOException("connection closed inside a chunked body");
             }
@@ -150,7 +155,6 @@ public final class Http {
             if (chunk.length < n) {
                 throw new IOException("connection closed inside a chunk");
             }
-            line();
             return chunk;
         }
 
