@@ -204,7 +204,6 @@ public final class Exchange {
     public void start(ResponseHead head) throws ResponseHead.InvalidHeadException {
         started = true;
         response.setStatus(head.status());
-        bodyless = this.head || head.status() == 204 || head.status() == 304;
         var headers = response.getHeaders();
         for (ResponseHead.Header header : head.headers()) {
             String name = header.name();
@@ -232,6 +231,9 @@ public final class Exchange {
                 default -> headers.add(name, header.value());
             }
         }
+        // A HEAD response without a Content-Length still goes through Jetty, which drops the bytes but
+        // frames the head exactly as for GET (Content-Length when the body came at once, else chunked).
+        bodyless = head.status() == 204 || head.status() == 304 || this.head && declaredLength >= 0;
     }
 
     /** Writes response body bytes, waiting until they are taken. */
