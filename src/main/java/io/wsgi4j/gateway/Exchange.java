@@ -55,6 +55,7 @@ public final class Exchange {
     private int bodyFailureStatus;
 
     private boolean started;
+    private ReasonPhrase reasonPhrase;
     private boolean bodyless;
     private long declaredLength = -1;
     private long written;
@@ -204,6 +205,9 @@ public final class Exchange {
     public void start(ResponseHead head) throws ResponseHead.InvalidHeadException {
         started = true;
         response.setStatus(head.status());
+        if (!head.reason().isEmpty() && reasonPhrase == null) {
+            request.addHttpStreamWrapper(stream -> reasonPhrase = new ReasonPhrase(stream, head.status(), head.reason()));
+        }
         var headers = response.getHeaders();
         for (ResponseHead.Header header : head.headers()) {
             String name = header.name();
@@ -333,6 +337,9 @@ public final class Exchange {
             return;
         }
         completed = true;
+        if (reasonPhrase != null) {
+            reasonPhrase.withdraw();
+        }
         response.reset();
         request.setAttribute(ErrorPageAttributes.REQUEST_ID, id);
         Response.writeError(request, response, callback, status);
