@@ -44,6 +44,10 @@ def application(environ, start_response):
     if path == '/bad-headers':
         start_response('200 OK', BAD_HEADERS[query['case']])
         return [b'should not be sent']
+    if path == '/bad-length':
+        # Passes start_response (a str), fails in the server: the error page is the server's own.
+        start_response('500 Reason Of The App', [('Content-Type', 'text/plain'), ('Content-Length', 'abc')])
+        return [b'should not be sent']
     if path == '/good-status':
         # Unusual but valid: any reason phrase, an empty one, a status outside the registry.
         start_response(query['status'], [('Content-Type', 'text/plain')])

@@ -2,6 +2,7 @@ package io.wsgi4j.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,16 +99,32 @@ class StartResponseIT extends EveryPython {
     }
 
     @Test
-    void unusualButValidStatusLinesPass() throws Exception {
-        assertEquals(299, server.get("/good-status?status=299+Whatever").status());
-        assertEquals(404, server.get("/good-status?status=404+").status());
-        assertEquals(599, server.get("/good-status?status=599+Odd+but+fine").status());
+    void anInvalidContentLengthGives500() throws Exception {
+        Http.Response response = server.get("/bad-length");
+        assertNotEquals("Reason Of The App", response.reason(), "the page is the server's, so is its reason phrase");
+        serverError("/bad-length", "invalid Content-Length abc");
+    }
+
+    @Test
+    void unusualButValidStatusLinesPassWithTheirReasonPhrase() throws Exception {
+        Http.Response response = server.get("/good-status?status=299+Whatever");
+        assertEquals(299, response.status());
+        assertEquals("Whatever", response.reason());
+        response = server.get("/good-status?status=599+Odd+but+fine");
+        assertEquals(599, response.status());
+        assertEquals("Odd but fine", response.reason());
+        response = server.get("/good-status?status=404+Gone+Fishing");
+        assertEquals("Gone Fishing", response.reason());
+        response = server.get("/good-status?status=404+");
+        assertEquals(404, response.status());
+        assertEquals("Not Found", response.reason(), "an empty reason phrase gets the standard one");
     }
 
     @Test
     void excInfoBeforeTheHeadersWereSentReplacesThem() throws Exception {
         Http.Response response = server.get("/exc-info-before-headers");
         assertEquals(503, response.status());
+        assertEquals("Try Later", response.reason());
         assertEquals("new", response.header("X-New").orElse(null));
         assertFalse(response.header("X-Old").isPresent(), "the first headers are gone");
         assertEquals("replaced", response.text());
