@@ -26,6 +26,8 @@ class Closing(object):
 
     def close(self):
         record(self.environ, 'closed-' + self.tag, self.mode)
+        if self.mode == 'close-raises':
+            raise ValueError('close() failed')
 
 
 def application(environ, start_response):

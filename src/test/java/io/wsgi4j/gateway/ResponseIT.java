@@ -144,6 +144,14 @@ class ResponseIT extends EveryPython {
     }
 
     @Test
+    void anExceptionFromCloseIsLogged() throws Exception {
+        String tag = "close-raises-" + System.nanoTime();
+        assertEquals("chunk one chunk two", server.get("/closing?mode=close-raises&tag=" + tag).text());
+        assertEquals("close-raises", closeRecord(tag));
+        server.awaitLogLine(line -> line.endsWith("ValueError: close() failed"), WAIT);
+    }
+
+    @Test
     void closeIsCalledWhenTheIterableRaisesMidResponse() throws Exception {
         String tag = "raise-" + System.nanoTime();
         try (Http.Connection connection = new Http.Connection(server.port())) {
