@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 
@@ -29,12 +30,12 @@ class FileWrapperIT extends EveryPython {
     private static final int SIZE = 4 * 1024 * 1024 + 321;
 
     private static TestServer server;
-    private static Path shared;
+    @TempDir
+    static Path shared;
     private static byte[] data;
 
     @BeforeParameterizedClassInvocation
     static void start(Pythons.Python python) throws Exception {
-        shared = Files.createTempDirectory("w4j-fw");
         data = new byte[SIZE];
         new Random(42).nextBytes(data);
         Files.write(shared.resolve("data.bin"), data);

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 
@@ -31,11 +32,11 @@ class ResponseIT extends EveryPython {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static TestServer server;
-    private static Path shared;
+    @TempDir
+    static Path shared;
 
     @BeforeParameterizedClassInvocation
     static void start(Pythons.Python python) throws Exception {
-        shared = Files.createTempDirectory("w4j-resp");
         server = startOn(python, "response.wsgi", "--keep-alive-timeout", "1", "--setenv", "TEST_DIR", shared.toString());
     }
 

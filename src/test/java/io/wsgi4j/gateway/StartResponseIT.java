@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 
@@ -31,11 +32,11 @@ class StartResponseIT extends EveryPython {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static TestServer server;
-    private static Path shared;
+    @TempDir
+    static Path shared;
 
     @BeforeParameterizedClassInvocation
     static void start(Pythons.Python python) throws Exception {
-        shared = Files.createTempDirectory("w4j-sr");
         server = startOn(python, "start_response.wsgi", "--setenv", "TEST_DIR", shared.toString());
     }
 
