@@ -89,7 +89,8 @@ class InputStream(object):
                 break
             lines.append(line)
             total += len(line)
-            if hint is not None and 0 < hint <= total:
+            # As io.IOBase.readlines: stop once the lines read exceed the hint.
+            if hint is not None and 0 < hint < total:
                 break
         return lines
 

@@ -54,7 +54,7 @@ public final class DaemonGateway implements Gateway {
     }
 
     private void serveOrFail(Exchange exchange) {
-        long queueStart = System.currentTimeMillis() * 1000L;
+        long queueStart = EnvironBuilder.nowMicros();
         byte[] frame;
         int frameLength;
         try {

@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
@@ -36,9 +37,9 @@ public final class EnvironBuilder {
         out.str("SCRIPT_NAME").str(path.scriptName());
         out.str("PATH_INFO").str(path.pathInfo());
         String query = uri.getQuery();
-        out.str("QUERY_STRING").str(query == null ? "" : latin1(query));
+        out.str("QUERY_STRING").str(query == null ? "" : targetBytes(query));
         String rawPath = uri.getPath();
-        out.str("REQUEST_URI").str(latin1(query == null ? rawPath : rawPath + "?" + query));
+        out.str("REQUEST_URI").str(targetBytes(query == null ? rawPath : rawPath + "?" + query));
         out.str("SERVER_PROTOCOL").str(request.getConnectionMetaData().getProtocol());
 
         String scheme = request.isSecure() ? "https" : "http";
@@ -51,7 +52,7 @@ public final class EnvironBuilder {
         SocketAddress local = request.getConnectionMetaData().getLocalSocketAddress();
         int localPort = local instanceof InetSocketAddress inet ? inet.getPort() : 0;
         String host = request.getHeaders().get(HttpHeader.HOST) != null ? uri.getHost() : null;
-        out.str("SERVER_NAME").str(host == null || host.isEmpty() ? serverName : latin1(stripBrackets(host)));
+        out.str("SERVER_NAME").str(host == null || host.isEmpty() ? serverName : headerBytes(stripBrackets(host)));
         int port = host != null && uri.getPort() > 0 ? uri.getPort() : localPort;
         out.str("SERVER_PORT").str(Integer.toString(port));
         if (local instanceof InetSocketAddress inet) {
@@ -75,7 +76,7 @@ public final class EnvironBuilder {
         for (HttpField field : request.getHeaders()) {
             HttpHeader known = field.getHeader();
             if (known == HttpHeader.CONTENT_TYPE) {
-                out.str("CONTENT_TYPE").str(latin1(field.getValue()));
+                out.str("CONTENT_TYPE").str(headerBytes(field.getValue()));
                 continue;
             }
             if (known == HttpHeader.CONTENT_LENGTH) {
@@ -91,7 +92,7 @@ public final class EnvironBuilder {
             if (name == null || name.equals("HTTP_PROXY")) {
                 continue;
             }
-            String value = latin1(field.getValue());
+            String value = headerBytes(field.getValue());
             StringBuilder existing = joined.get(name);
             if (existing == null) {
                 joined.put(name, new StringBuilder(value));
@@ -126,12 +127,25 @@ public final class EnvironBuilder {
     }
 
     /**
-     * A header or URI string as PEP 3333 wants it, one char per byte. Jetty decodes header bytes
-     * as UTF-8 where they form UTF-8, so chars beyond latin-1 are turned back into their bytes.
+     * Part of the request target as PEP 3333 wants it, one char per byte. Jetty decodes the
+     * target as UTF-8, so chars beyond ASCII are turned back into their UTF-8 bytes.
      */
-    static String latin1(String value) {
+    static String targetBytes(String value) {
         for (int i = 0; i < value.length(); i++) {
             if (value.charAt(i) >= 0x80) {
+                return EnvironDefaults.latin1(value);
+            }
+        }
+        return value;
+    }
+
+    /**
+     * A header value as PEP 3333 wants it, one char per byte. Jetty already gives each byte of a
+     * header (obs-text included) as one ISO-8859-1 char; anything wider would be its UTF-8 bytes.
+     */
+    static String headerBytes(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0xFF) {
                 return EnvironDefaults.latin1(value);
             }
         }
@@ -144,7 +158,13 @@ public final class EnvironBuilder {
 
     private static long epochMicros(Request request) {
         long elapsedNanos = System.nanoTime() - request.getBeginNanoTime();
-        return (System.currentTimeMillis() * 1000L) - elapsedNanos / 1000L;
+        return nowMicros() - elapsedNanos / 1000L;
+    }
+
+    /** The wall-clock time in microseconds since the epoch, the clock of Python's time.time(). */
+    public static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     /** An address as Apache writes it: dotted IPv4, or IPv6 in its shortest form (RFC 5952). */

@@ -55,6 +55,7 @@ public final class Exchange {
     private int bodyFailureStatus;
 
     private boolean started;
+    private ReasonPhrase reasonPhrase;
     private boolean bodyless;
     private long declaredLength = -1;
     private long written;
@@ -204,7 +205,9 @@ public final class Exchange {
     public void start(ResponseHead head) throws ResponseHead.InvalidHeadException {
         started = true;
         response.setStatus(head.status());
-        bodyless = this.head || head.status() == 204 || head.status() == 304;
+        if (!head.reason().isEmpty() && reasonPhrase == null) {
+            request.addHttpStreamWrapper(stream -> reasonPhrase = new ReasonPhrase(stream, head.status(), head.reason()));
+        }
         var headers = response.getHeaders();
         for (ResponseHead.Header header : head.headers()) {
             String name = header.name();
@@ -232,6 +235,9 @@ public final class Exchange {
                 default -> headers.add(name, header.value());
             }
         }
+        // A HEAD response without a Content-Length still goes through Jetty, which drops the bytes but
+        // frames the head exactly as for GET (Content-Length when the body came at once, else chunked).
+        bodyless = head.status() == 204 || head.status() == 304 || this.head && declaredLength >= 0;
     }
 
     /** Writes response body bytes, waiting until they are taken. */
@@ -331,6 +337,9 @@ public final class Exchange {
             return;
         }
         completed = true;
+        if (reasonPhrase != null) {
+            reasonPhrase.withdraw();
+        }
         response.reset();
         request.setAttribute(ErrorPageAttributes.REQUEST_ID, id);
         Response.writeError(request, response, callback, status);

@@ -33,10 +33,12 @@ public final class HttpServer {
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(true);
         http.setRequestHeaderSize(64 * 1024);
-        // Apache takes "%25" in a path (decoded once: a file or PATH_INFO with a "%") and merges "//";
-        // routing and RequestPath decode exactly once and merge slashes, so neither is ambiguous here.
+        // As Apache: "%25" in a path is decoded once (a file or PATH_INFO with a "%"), "//" is merged,
+        // and escapes that are not UTF-8 reach the application as their bytes (PEP 3333: one char each).
+        // Routing and RequestPath decode exactly once, so none of these is ambiguous here.
         http.setUriCompliance(UriCompliance.DEFAULT.with("wsgi4j", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
-                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT, UriCompliance.Violation.BAD_UTF8_ENCODING,
+                UriCompliance.Violation.TRUNCATED_UTF8_ENCODING));
         boolean keepAlive = !config.http().keepAliveTimeout().isZero();
         http.setPersistentConnectionsEnabled(keepAlive);
 

@@ -92,6 +92,27 @@ public final class Http {
 
         /** Reads one response; {@code head}: it answers a HEAD request, so it has no body. */
         public Response read(boolean head) throws IOException {
+            Response partial = readHead();
+            int status = partial.status();
+            if (head || status == 204 || status == 304 || status / 100 == 1) {
+                return partial;
+            }
+            if (partial.chunked()) {
+                return new Response(status, partial.reason(), partial.headers(), chunkedBody(), true);
+            }
+            Optional<String> length = partial.header("Content-Length");
+            if (length.isPresent()) {
+                return new Response(status, partial.reason(), partial.headers(),
+                        in.readNBytes(Integer.parseInt(length.get())), false);
+            }
+            return new Response(status, partial.reason(), partial.headers(), in.readAllBytes(), false);
+        }
+
+        /**
+         * Reads a response's status line and headers only, leaving its body on the connection
+         * (for {@link #readChunk()} and the like); {@code chunked()} tells how the body is framed.
+         */
+        public Response readHead() throws IOException {
             String statusLine = line();
             if (statusLine == null) {
                 throw new IOException("connection closed before a response");
@@ -106,18 +127,45 @@ public final class Http {
                 headers.add(new String[]{line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
             }
             Response partial = new Response(status, reason, headers, new byte[0], false);
-            if (head || status == 204 || status == 304 || status / 100 == 1) {
-                return partial;
-            }
             Optional<String> te = partial.header("Transfer-Encoding");
-            if (te.isPresent() && te.get().toLowerCase(Locale.ROOT).contains("chunked")) {
-                return new Response(status, reason, headers, chunkedBody(), true);
+            boolean chunked = te.isPresent() && te.get().toLowerCase(Locale.ROOT).contains("chunked");
+            return new Response(status, reason, headers, new byte[0], chunked);
+        }
+
+        /** Reads the next chunk of a chunked body; null at the last (empty) chunk, whose trailers are read too. */
+        public byte[] readChunk() throws IOException {
+            String size = line();
+            if (size != null && size.isEmpty()) {
+                // The CRLF that ends the previous chunk: Jetty sends it with the next chunk, so it
+                // is read here rather than right after the data (which could wait for the next chunk).
+                size = line();
             }
-            Optional<String> length = partial.header("Content-Length");
-            if (length.isPresent()) {
-                return new Response(status, reason, headers, in.readNBytes(Integer.parseInt(length.get())), false);
+            if (size == null) {
+                throw new IOException("connection closed inside a chunked body");
             }
-            return new Response(status, reason, headers, in.readAllBytes(), false);
+            int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+            if (n == 0) {
+                String trailer;
+                while ((trailer = line()) != null && !trailer.isEmpty()) {
+                    // trailers are ignored
+                }
+                return null;
+            }
+            byte[] chunk = in.readNBytes(n);
+            if (chunk.length < n) {
+                throw new IOException("connection closed inside a chunk");
+            }
+            return chunk;
+        }
+
+        /** Reads up to {@code n} bytes, fewer only if the connection closes first. */
+        public byte[] readBytes(int n) throws IOException {
+            return in.readNBytes(n);
+        }
+
+        /** Reads one CRLF- or LF-terminated line (latin-1, without its end); null at the end of the stream. */
+        public String readLine() throws IOException {
+            return line();
         }
 
         /** Whether the server has closed the connection (reads EOF within the timeout). */
@@ -136,26 +184,11 @@ public final class Http {
 
         private byte[] chunkedBody() throws IOException {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            while (true) {
-                String size = line();
-                if (size == null) {
-                    throw new IOException("connection closed inside a chunked body");
-                }
-                int n = Integer.parseInt(size.split(";")[0].trim(), 16);
-                if (n == 0) {
-                    String trailer;
-                    while ((trailer = line()) != null && !trailer.isEmpty()) {
-                        // trailers are ignored
-                    }
-                    return body.toByteArray();
-                }
-                byte[] chunk = in.readNBytes(n);
-                if (chunk.length < n) {
-                    throw new IOException("connection closed inside a chunk");
-                }
+            byte[] chunk;
+            while ((chunk = readChunk()) != null) {
                 body.write(chunk);
-                line();
             }
+            return body.toByteArray();
         }
 
         private String line() throws IOException {

@@ -58,6 +58,13 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server, config, root);
     }
 
+    /** Starts a server whose daemon processes run this Python, which must be present. */
+    public static TestServer start(Pythons.Python python, String script, String... options) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--python", python.require().toString()));
+        all.addAll(List.of(options));
+        return start(script, all.toArray(String[]::new));
+    }
+
     public int port() {
         return server.port();
     }
@@ -97,6 +104,12 @@ public final class TestServer implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** The error-log lines tagged with this request id. */
+    public List<String> logLinesOf(String requestId) throws IOException {
+        String tag = "[request " + requestId + "]";
+        return errorLogText().lines().filter(line -> line.contains(tag)).toList();
     }
 
     public Http.Response get(String target) throws IOException {
