@@ -488,7 +488,8 @@ class StaticFilesIT {
                 {"/static/..\\secret.txt", "400", "open"},
                 {"/static/..%5csecret.txt", "400", "open"},
                 {"/static/..%5Csecret.txt", "400", "open"},
-                {"/static/%c0%ae%c0%ae/secret.txt", "400", "open"},
+                // an overlong UTF-8 "." is not a dot: its bytes name a file that does not exist (Apache: 404 too)
+                {"/static/%c0%ae%c0%ae/secret.txt", "404", "open"},
                 {"/static/file.txt%00", "400", "closed"},
                 {"/static/%00/../secret.txt", "400", "closed"},
                 // decoded once only: "%2e%2e" is then a name, and there is no such file
