@@ -37,8 +37,7 @@ public final class EnvironBuilder {
         out.str("PATH_INFO").str(path.pathInfo());
         String query = uri.getQuery();
         out.str("QUERY_STRING").str(query == null ? "" : latin1(query));
-        String rawPath = uri.getPath();
-        out.str("REQUEST_URI").str(latin1(query == null ? rawPath : rawPath + "?" + query));
+        out.str("REQUEST_URI").str(RequestTarget.of(request));
         out.str("SERVER_PROTOCOL").str(request.getConnectionMetaData().getProtocol());
 
         String scheme = request.isSecure() ? "https" : "http";
@@ -75,7 +74,7 @@ public final class EnvironBuilder {
         for (HttpField field : request.getHeaders()) {
             HttpHeader known = field.getHeader();
             if (known == HttpHeader.CONTENT_TYPE) {
-                out.str("CONTENT_TYPE").str(latin1(field.getValue()));
+                out.str("CONTENT_TYPE").str(field.getValue());
                 continue;
             }
             if (known == HttpHeader.CONTENT_LENGTH) {
@@ -91,7 +90,8 @@ public final class EnvironBuilder {
             if (name == null || name.equals("HTTP_PROXY")) {
                 continue;
             }
-            String value = latin1(field.getValue());
+            // Jetty's parser reads field values one char per byte: already what PEP 3333 wants.
+            String value = field.getValue();
             StringBuilder existing = joined.get(name);
             if (existing == null) {
                 joined.put(name, new StringBuilder(value));
@@ -126,16 +126,11 @@ public final class EnvironBuilder {
     }
 
     /**
-     * A header or URI string as PEP 3333 wants it, one char per byte. Jetty decodes header bytes
-     * as UTF-8 where they form UTF-8, so chars beyond latin-1 are turned back into their bytes.
+     * A part of the request line as PEP 3333 wants it, one char per byte: Jetty's parser decodes
+     * the request line as UTF-8, so chars beyond ASCII are turned back into their bytes.
      */
     static String latin1(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) >= 0x80) {
-                return EnvironDefaults.latin1(value);
-            }
-        }
-        return value;
+        return RequestTarget.latin1(value);
     }
 
     private static String stripBrackets(String host) {
