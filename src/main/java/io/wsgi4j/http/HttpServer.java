@@ -6,8 +6,8 @@ import io.wsgi4j.log.AccessLog;
 import io.wsgi4j.log.ErrorLog;
 import java.io.IOException;
 import java.time.Duration;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -15,6 +15,16 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** The HTTP tier: Jetty's connector and parser, static files, and the hand-off of WSGI requests to a gateway. */
 public final class HttpServer {
+    /**
+     * Jetty's default, plus what Apache accepts and wsgi4j handles itself: empty path segments
+     * ("//", merged as by Apache's MergeSlashes), bytes that are not URI characters (raw UTF-8,
+     * '"'), which reach the application as PEP 3333 wants, one char per byte, and a fragment,
+     * which only REQUEST_URI (the raw target) shows.
+     */
+    static final UriCompliance URI_COMPLIANCE = UriCompliance.DEFAULT.with("wsgi4j",
+            UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT, UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS,
+            UriCompliance.Violation.FRAGMENT);
+
     private final Server server;
     private final ServerConnector connector;
 
@@ -31,11 +41,17 @@ public final class HttpServer {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(true);
-        http.setRequestHeaderSize(64 * 1024);
+        // Apache's head limits; Jetty's bound on the whole head only backs up the per-line checks.
+        RequestLimits limits = RequestLimits.APACHE;
+        http.setRequestHeaderSize(limits.headBytes());
+        // Without this the parser's field cache hands over its own spelling of common values
+        // ("Connection: Close" as "close"); CGI passes header values as received.
+        http.setHeaderCacheCaseSensitive(true);
+        http.setUriCompliance(URI_COMPLIANCE);
         boolean keepAlive = !config.http().keepAliveTimeout().isZero();
         http.setPersistentConnectionsEnabled(keepAlive);
 
-        connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
+        connector = new ServerConnector(server, 1, -1, new Http1ConnectionFactory(http, limits));
         connector.setHost(config.listenHost().isEmpty() ? null : config.listenHost());
         connector.setPort(config.port());
         connector.setIdleTimeout((keepAlive ? config.http().keepAliveTimeout() : config.http().socketTimeout()).toMillis());
