@@ -7,6 +7,7 @@ import io.wsgi4j.log.ErrorLog;
 import java.io.IOException;
 import java.time.Duration;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -35,12 +36,18 @@ public final class HttpServer {
             throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("wsgi4j-http");
-        server = new Server(threads);
+        // Unpooled buffers: under Jetty 12.1.14, with bad requests from clients that end their
+        // side at once, a pooled buffer was taken by a second connection while the first still
+        // wrote into it (one connection's response headers showed up in another's request).
+        // A buffer that is never reused cannot be shared; heap ones are cheap to allocate.
+        server = new Server(threads, null, new ByteBufferPool.NonPooling());
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(true);
+        http.setUseInputDirectByteBuffers(false);
+        http.setUseOutputDirectByteBuffers(false);
         // Apache's head limits; Jetty's bound on the whole head only backs up the per-line checks.
         RequestLimits limits = RequestLimits.APACHE;
         http.setRequestHeaderSize(limits.headBytes());
