@@ -47,6 +47,12 @@ final class Http1Connection extends HttpConnection {
             this.version = version;
             fields = 0;
             contentType = false;
+            // The parser decodes the request line as UTF-8 and puts U+FFFD for bytes that are not:
+            // passed on, the application would see other bytes than were sent.
+            if (uri.indexOf('\uFFFD') >= 0) {
+                throw new BadMessageException(HttpStatus.BAD_REQUEST_400,
+                        "request target with raw bytes that are not UTF-8 (percent-encode them)");
+            }
             long line = method.length() + 1L + uri.getBytes(StandardCharsets.UTF_8).length + 1
                     + version.asString().length();
             if (line > limits.line()) {
