@@ -62,10 +62,16 @@ public final class DaemonGateway implements Gateway {
             out.skip(Frame.HEADER_SIZE + Frame.REQUEST_PREFIX);
             EnvironBuilder.write(out, defaults, exchange.request(), exchange.path(), exchange.id(), serverName, queueStart);
             int environLength = out.size() - Frame.HEADER_SIZE - Frame.REQUEST_PREFIX;
-            ByteBuffer body = exchange.readAvailable(INLINE_BODY);
-            byte[] bytes = new byte[body.remaining()];
-            body.get(bytes);
-            out.raw(bytes, 0, bytes.length);
+            // All of the body that came with the head, up to INLINE_BODY: fewer round trips, and a
+            // malformed chunked body that is already there is refused before the application runs.
+            int inline = 0;
+            ByteBuffer body;
+            while (inline < INLINE_BODY && (body = exchange.readAvailable(INLINE_BODY - inline)).hasRemaining()) {
+                byte[] bytes = new byte[body.remaining()];
+                body.get(bytes);
+                out.raw(bytes, 0, bytes.length);
+                inline += bytes.length;
+            }
             out.setByte(Frame.HEADER_SIZE, exchange.bodyComplete() ? Frame.FLAG_BODY_COMPLETE : 0);
             out.setInt32be(Frame.HEADER_SIZE + 1, environLength);
             frame = out.array();

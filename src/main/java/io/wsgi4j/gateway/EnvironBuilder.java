@@ -38,8 +38,7 @@ public final class EnvironBuilder {
         out.str("PATH_INFO").str(path.pathInfo());
         String query = uri.getQuery();
         out.str("QUERY_STRING").str(query == null ? "" : targetBytes(query));
-        String rawPath = uri.getPath();
-        out.str("REQUEST_URI").str(targetBytes(query == null ? rawPath : rawPath + "?" + query));
+        out.str("REQUEST_URI").str(RequestTarget.of(request));
         out.str("SERVER_PROTOCOL").str(request.getConnectionMetaData().getProtocol());
 
         String scheme = request.isSecure() ? "https" : "http";

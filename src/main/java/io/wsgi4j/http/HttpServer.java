@@ -7,8 +7,8 @@ import io.wsgi4j.log.ErrorLog;
 import java.io.IOException;
 import java.time.Duration;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -16,6 +16,19 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** The HTTP tier: Jetty's connector and parser, static files, and the hand-off of WSGI requests to a gateway. */
 public final class HttpServer {
+    /**
+     * Jetty's default, plus what Apache accepts and wsgi4j handles itself: empty path segments
+     * ("//", merged as by Apache's MergeSlashes), "%25" (decoded once: a name with a "%"),
+     * escapes and raw bytes that are not UTF-8 or not URI characters (raw UTF-8, '"'), which reach
+     * the application as PEP 3333 wants, one char per byte, and a fragment, which only
+     * REQUEST_URI (the raw target) shows. Routing and RequestPath decode exactly once, so none
+     * of these is ambiguous here; encoded slashes, dots and NULs are still refused.
+     */
+    static final UriCompliance URI_COMPLIANCE = UriCompliance.DEFAULT.with("wsgi4j",
+            UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+            UriCompliance.Violation.BAD_UTF8_ENCODING, UriCompliance.Violation.TRUNCATED_UTF8_ENCODING,
+            UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS, UriCompliance.Violation.FRAGMENT);
+
     private final Server server;
     private final ServerConnector connector;
 
@@ -26,23 +39,29 @@ public final class HttpServer {
             throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("wsgi4j-http");
-        server = new Server(threads);
+        // Unpooled buffers: under Jetty 12.1.14, with bad requests from clients that end their
+        // side at once, a pooled buffer was taken by a second connection while the first still
+        // wrote into it (one connection's response headers showed up in another's request).
+        // A buffer that is never reused cannot be shared; heap ones are cheap to allocate.
+        server = new Server(threads, null, new ByteBufferPool.NonPooling());
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(true);
-        http.setRequestHeaderSize(64 * 1024);
-        // As Apache: "%25" in a path is decoded once (a file or PATH_INFO with a "%"), "//" is merged,
-        // and escapes that are not UTF-8 reach the application as their bytes (PEP 3333: one char each).
-        // Routing and RequestPath decode exactly once, so none of these is ambiguous here.
-        http.setUriCompliance(UriCompliance.DEFAULT.with("wsgi4j", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
-                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT, UriCompliance.Violation.BAD_UTF8_ENCODING,
-                UriCompliance.Violation.TRUNCATED_UTF8_ENCODING));
+        http.setUseInputDirectByteBuffers(false);
+        http.setUseOutputDirectByteBuffers(false);
+        // Apache's head limits; Jetty's bound on the whole head only backs up the per-line checks.
+        RequestLimits limits = RequestLimits.APACHE;
+        http.setRequestHeaderSize(limits.headBytes());
+        // Without this the parser's field cache hands over its own spelling of common values
+        // ("Connection: Close" as "close"); CGI passes header values as received.
+        http.setHeaderCacheCaseSensitive(true);
+        http.setUriCompliance(URI_COMPLIANCE);
         boolean keepAlive = !config.http().keepAliveTimeout().isZero();
         http.setPersistentConnectionsEnabled(keepAlive);
 
-        connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http));
+        connector = new ServerConnector(server, 1, -1, new Http1ConnectionFactory(http, limits));
         connector.setHost(config.listenHost().isEmpty() ? null : config.listenHost());
         connector.setPort(config.port());
         connector.setIdleTimeout((keepAlive ? config.http().keepAliveTimeout() : config.http().socketTimeout()).toMillis());

@@ -1,11 +1,57 @@
 package io.wsgi4j.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** How request strings from Jetty become PEP 3333's one-char-per-byte strings. */
+/** Header names as CGI variables, and addresses as Apache writes them. */
 class EnvironBuilderTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "Accept, HTTP_ACCEPT",
+            "x-forwarded-for, HTTP_X_FORWARDED_FOR",
+            "User-Agent, HTTP_USER_AGENT",
+            "X-1, HTTP_X_1",
+            "aaaaaaaaaaaaa, HTTP_AAAAAAAAAAAAA",
+    })
+    void headerNamesBecomeHttpVariables(String header, String variable) {
+        assertEquals(variable, EnvironBuilder.cgiName(header));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X_Forwarded_For", "Transfer_Encoding", "X.Custom|Pipe", "X~Y", "X'Y", "a!b"})
+    void namesWithOtherCharactersHaveNoVariable(String header) {
+        // As Apache: "X_Forwarded_For" must not pass for "X-Forwarded-For".
+        assertNull(EnvironBuilder.cgiName(header));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "127.0.0.1, 127.0.0.1",
+            "::1, ::1",
+            "::, ::",
+            "2001:db8:0:0:0:0:0:1, 2001:db8::1",
+            "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+            "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+            "1:0:0:0:0:0:0:0, 1::",
+            "fe80:0:0:0:0:0:0:ABCD, fe80::abcd",
+            "2001:0:0:1:0:0:0:1, 2001:0:0:1::1",
+    })
+    void addressesInTheirShortestForm(String address, String written) throws Exception {
+        assertEquals(written, EnvironBuilder.address(InetAddress.getByName(address)));
+    }
+
+    @Test
+    void requestLinePartsGoBackToTheirBytes() {
+        assertEquals("/caf\u00c3\u00a9?q=\u00e2\u0082\u00ac", EnvironBuilder.targetBytes("/caf\u00e9?q=\u20ac"));
+        assertEquals("/plain?x=1", EnvironBuilder.targetBytes("/plain?x=1"));
+    }
 
     @Test
     void headerValuesAreAlreadyOneCharPerByte() {

@@ -1,0 +1,113 @@
+package io.wsgi4j.http;
+
+import io.wsgi4j.gateway.RequestTarget;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.internal.HttpConnection;
+
+/**
+ * Jetty's HTTP/1.1 connection with what its parser does not offer: Apache's per-line head limits,
+ * the raw request target kept for REQUEST_URI, and a few refusals of ambiguous requests.
+ *
+ * <p>Hooks into Jetty's parser callbacks ({@code HttpConnection.RequestHandler}); each check
+ * throws the {@link BadMessageException} that Jetty turns into the error response.
+ */
+final class Http1Connection extends HttpConnection {
+    private final RequestLimits limits;
+
+    Http1Connection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, RequestLimits limits) {
+        super(configuration, connector, endPoint);
+        this.limits = limits;
+    }
+
+    @Override
+    protected RequestHandler newRequestHandler() {
+        // Called from the super constructor: the handler must not read this class's fields before parsing starts.
+        return new CheckingHandler();
+    }
+
+    private final class CheckingHandler extends RequestHandler {
+        private String target;
+        private HttpVersion version;
+        private int fields;
+        private boolean contentType;
+
+        @Override
+        public void startRequest(String method, String uri, HttpVersion version) {
+            this.target = uri;
+            this.version = version;
+            fields = 0;
+            contentType = false;
+            // The parser decodes the request line as UTF-8 and puts U+FFFD for bytes that are not:
+            // passed on, the application would see other bytes than were sent.
+            if (uri.indexOf('\uFFFD') >= 0) {
+                throw new BadMessageException(HttpStatus.BAD_REQUEST_400,
+                        "request target with raw bytes that are not UTF-8 (percent-encode them)");
+            }
+            long line = method.length() + 1L + uri.getBytes(StandardCharsets.UTF_8).length + 1
+                    + version.asString().length();
+            if (line > limits.line()) {
+                throw new BadMessageException(HttpStatus.URI_TOO_LONG_414,
+                        "request line of " + line + " bytes, longer than " + limits.line());
+            }
+            super.startRequest(method, uri, version);
+        }
+
+        @Override
+        public void parsedHeader(HttpField field) {
+            if (++fields > limits.fields()) {
+                throw new BadMessageException(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431,
+                        "more than " + limits.fields() + " header fields");
+            }
+            String value = field.getValue();
+            int size = field.getName().length() + 1 + (value == null ? 0 : value.length());
+            if (size > limits.fieldSize()) {
+                throw new BadMessageException(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431,
+                        "header field " + field.getName() + " of " + size + " bytes, longer than " + limits.fieldSize());
+            }
+            HttpHeader header = field.getHeader();
+            if (header == HttpHeader.CONTENT_TYPE) {
+                // A singleton field (RFC 9110 section 8.3): two values leave the content's type ambiguous.
+                if (contentType) {
+                    throw new BadMessageException(HttpStatus.BAD_REQUEST_400, "more than one Content-Type");
+                }
+                contentType = true;
+            }
+            if (header == HttpHeader.TRANSFER_ENCODING && version == HttpVersion.HTTP_1_0) {
+                // HTTP/1.0 has no transfer codings: its framing is faulty (RFC 9112 section 6.1).
+                throw new BadMessageException(HttpStatus.BAD_REQUEST_400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+            super.parsedHeader(field);
+        }
+
+        @Override
+        public boolean headerComplete() {
+            boolean handle = super.headerComplete();
+            Request request = getHttpChannel().getRequest();
+            if (request != null) {
+                request.setAttribute(RequestTarget.ATTRIBUTE, target);
+            }
+            return handle;
+        }
+
+        @Override
+        public void badMessage(HttpException failure) {
+            // Jetty answers a request line without a valid HTTP/1.x version with 505 (taking it for
+            // HTTP/0.9) or 426; it is a malformed request line, which gets 400 (RFC 9112 section 3).
+            int code = failure.getCode();
+            if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 || code == HttpStatus.UPGRADE_REQUIRED_426) {
+                failure = new BadMessageException(HttpStatus.BAD_REQUEST_400, failure.getReason());
+            }
+            super.badMessage(failure);
+        }
+    }
+}
