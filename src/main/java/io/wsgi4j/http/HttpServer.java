@@ -39,9 +39,10 @@ public final class HttpServer {
             throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("wsgi4j-http");
-        // Unpooled buffers: under Jetty 12.1.14, with bad requests from clients that end their
-        // side at once, a pooled buffer was taken by a second connection while the first still
-        // wrote into it (one connection's response headers showed up in another's request).
+        // Unpooled buffers: from Jetty 12.1.6 to 12.1.14 (12.1.5 is clean), with bad requests from
+        // clients that end their side at once, a pooled buffer was taken by a second connection
+        // while the first still wrote into it (one connection's response headers showed up in
+        // another's request; ConnectionIsolationIT, and a bare Jetty server, reproduce it).
         // A buffer that is never reused cannot be shared; heap ones are cheap to allocate.
         server = new Server(threads, null, new ByteBufferPool.NonPooling());
 
