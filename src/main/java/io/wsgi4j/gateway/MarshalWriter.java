@@ -59,34 +59,28 @@ public final class MarshalWriter {
 
     /** A {@code str}. Environ strings hold one char per byte (latin-1), as PEP 3333 requires. */
     public MarshalWriter str(String value) {
-        int length = value.length();
-        if (isAscii(value)) {
-            if (length < 256) {
-                ensure(2 + length);
-                buffer[size++] = 'z';
-                buffer[size++] = (byte) length;
-            } else {
-                ensure(5 + length);
-                buffer[size++] = 'a';
-                int32le(length);
-            }
-            for (int i = 0; i < length; i++) {
-                buffer[size++] = (byte) value.charAt(i);
-            }
-            return this;
-        }
+        // One intrinsic pass: a string is ASCII exactly when its UTF-8 form is as long as it is.
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length == value.length()) {
+            return ascii(utf8);
+        }
         put('u');
         int32le(utf8.length);
         return raw(utf8, 0, utf8.length);
     }
 
-    /** An ASCII {@code str} already encoded, written with the short-string code. */
-    public MarshalWriter asciiStr(byte[] ascii) {
-        ensure(2 + ascii.length);
-        buffer[size++] = 'z';
-        buffer[size++] = (byte) ascii.length;
-        return raw(ascii, 0, ascii.length);
+    /** A {@code str} from its ASCII bytes (keys encoded once, for instance). */
+    public MarshalWriter ascii(byte[] ascii) {
+        int length = ascii.length;
+        if (length < 256) {
+            ensure(2 + length);
+            buffer[size++] = 'z';
+            buffer[size++] = (byte) length;
+        } else {
+            put('a');
+            int32le(length);
+        }
+        return raw(ascii, 0, length);
     }
 
     /** Bytes with no marshal code: payload after the environ, or a frame header. */
@@ -149,14 +143,5 @@ public final class MarshalWriter {
         if (size + more > buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
         }
-    }
-
-    private static boolean isAscii(String value) {
-        for (int i = 0, n = value.length(); i < n; i++) {
-            if (value.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -32,8 +32,8 @@ public record ResponseHead(int status, String reason, List<Header> headers) {
     /** Parses and checks a head; nothing malformed may reach the client. */
     public static ResponseHead parse(byte[] bytes, int offset, int length) throws InvalidHeadException {
         String text = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-        String[] lines = text.split("\r\n", -1);
-        String statusLine = lines[0];
+        List<String> lines = lines(text);
+        String statusLine = lines.getFirst();
         if (statusLine.length() < 4 || statusLine.charAt(3) != ' ') {
             throw new InvalidHeadException("invalid status line " + quote(statusLine));
         }
@@ -48,9 +48,9 @@ public record ResponseHead(int status, String reason, List<Header> headers) {
         }
         String reason = statusLine.substring(4);
         checkValue("status line", reason);
-        List<Header> headers = new ArrayList<>(lines.length - 1);
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
+        List<Header> headers = new ArrayList<>(lines.size() - 1);
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
             int colon = line.indexOf(": ");
             if (colon <= 0) {
                 throw new InvalidHeadException("invalid header line " + quote(line));
@@ -66,6 +66,19 @@ public record ResponseHead(int status, String reason, List<Header> headers) {
             headers.add(new Header(name, value));
         }
         return new ResponseHead(status, reason, headers);
+    }
+
+    /** The CRLF-separated lines (String.split would compile a pattern for each head). */
+    private static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>(16);
+        int start = 0;
+        int end;
+        while ((end = text.indexOf("\r\n", start)) >= 0) {
+            lines.add(text.substring(start, end));
+            start = end + 2;
+        }
+        lines.add(text.substring(start));
+        return lines;
     }
 
     private static void checkValue(String what, String value) throws InvalidHeadException {

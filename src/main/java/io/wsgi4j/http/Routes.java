@@ -42,7 +42,7 @@ final class Routes extends Handler.Abstract.NonBlocking {
     private final List<Alias> aliases = new ArrayList<>();
     private final DocumentRoot documentRoot;
     private final RequestIds ids = new RequestIds();
-    private final ThreadFactory requestThreads = Thread.ofVirtual().name("wsgi4j-request-", 0).factory();
+    private final ThreadFactory requestThreads = Thread.ofVirtual().name("wsgi4j-request").factory();
 
     Routes(ServerConfig config, Gateway gateway, ErrorLog log, String serverSoftware, ByteBufferPool pool)
             throws IOException {
