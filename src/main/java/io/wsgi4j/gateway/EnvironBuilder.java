@@ -37,7 +37,7 @@ public final class EnvironBuilder {
         out.str("SCRIPT_NAME").str(path.scriptName());
         out.str("PATH_INFO").str(path.pathInfo());
         String query = uri.getQuery();
-        out.str("QUERY_STRING").str(query == null ? "" : targetBytes(query));
+        out.str("QUERY_STRING").str(query == null ? "" : RequestTarget.latin1(query));
         out.str("REQUEST_URI").str(RequestTarget.of(request));
         out.str("SERVER_PROTOCOL").str(request.getConnectionMetaData().getProtocol());
 
@@ -123,19 +123,6 @@ public final class EnvironBuilder {
             }
         }
         return name.toString();
-    }
-
-    /**
-     * Part of the request target as PEP 3333 wants it, one char per byte. Jetty decodes the
-     * target as UTF-8, so chars beyond ASCII are turned back into their UTF-8 bytes.
-     */
-    static String targetBytes(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) >= 0x80) {
-                return EnvironDefaults.latin1(value);
-            }
-        }
-        return value;
     }
 
     /**

@@ -2,36 +2,21 @@ package io.wsgi4j.log;
 
 import io.wsgi4j.config.LogConfig;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.server.RequestLog;
 
 /** The access log: one line per request in an Apache {@code LogFormat}, written to a file or stdout. */
 public final class AccessLog implements AutoCloseable {
-    private final OutputStream out;
-    private final boolean ownsStream;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final LogSink sink;
 
-    private AccessLog(OutputStream out, boolean ownsStream) {
-        this.out = out;
-        this.ownsStream = ownsStream;
+    private AccessLog(LogSink sink) {
+        this.sink = sink;
     }
 
     /** Opens the access log the configuration asks for. */
     public static AccessLog open(LogConfig config) throws IOException {
-        if (config.accessLogFile().isEmpty()) {
-            return new AccessLog(System.out, false);
-        }
-        Path file = config.accessLogFile().get();
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
-        return new AccessLog(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE), true);
+        return new AccessLog(config.accessLogFile().isEmpty()
+                ? LogSink.to(System.out) : LogSink.appendingTo(config.accessLogFile().get()));
     }
 
     /**
@@ -54,22 +39,11 @@ public final class AccessLog implements AutoCloseable {
     }
 
     private void write(String entry) {
-        byte[] bytes = (entry + "\n").getBytes(StandardCharsets.UTF_8);
-        lock.lock();
-        try {
-            out.write(bytes);
-            out.flush();
-        } catch (IOException e) {
-            // A full disk must not fail requests; the error log may still be writable.
-        } finally {
-            lock.unlock();
-        }
+        sink.write((entry + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void close() throws IOException {
-        if (ownsStream) {
-            out.close();
-        }
+        sink.close();
     }
 }

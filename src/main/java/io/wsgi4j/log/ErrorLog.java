@@ -2,16 +2,12 @@ package io.wsgi4j.log;
 
 import io.wsgi4j.config.LogLevel;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The error log, in Apache's layout:
@@ -21,32 +17,24 @@ public final class ErrorLog implements AutoCloseable {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss.SSSSSS yyyy", Locale.ROOT);
 
-    private final OutputStream out;
-    private final boolean ownsStream;
+    private final LogSink sink;
     private final LogLevel level;
     private final long serverPid;
-    private final ReentrantLock lock = new ReentrantLock();
 
-    private ErrorLog(OutputStream out, boolean ownsStream, LogLevel level, long serverPid) {
-        this.out = out;
-        this.ownsStream = ownsStream;
+    private ErrorLog(LogSink sink, LogLevel level, long serverPid) {
+        this.sink = sink;
         this.level = level;
         this.serverPid = serverPid;
     }
 
     /** An error log appending to a file, created with its directory if needed. */
     public static ErrorLog toFile(Path file, LogLevel level) throws IOException {
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
-        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE);
-        return new ErrorLog(out, true, level, ProcessHandle.current().pid());
+        return new ErrorLog(LogSink.appendingTo(file), level, ProcessHandle.current().pid());
     }
 
     /** An error log written to a stream the caller keeps open (stderr for --log-to-terminal). */
     public static ErrorLog toStream(PrintStream stream, LogLevel level) {
-        return new ErrorLog(stream, false, level, ProcessHandle.current().pid());
+        return new ErrorLog(LogSink.to(stream), level, ProcessHandle.current().pid());
     }
 
     /**
@@ -92,25 +80,11 @@ public final class ErrorLog implements AutoCloseable {
         for (String line : message.split("\r?\n", -1)) {
             text.append(prefix).append(line).append('\n');
         }
-        write(text.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void write(byte[] bytes) {
-        lock.lock();
-        try {
-            out.write(bytes);
-            out.flush();
-        } catch (IOException e) {
-            // Nowhere left to report it: the error log is the last resort.
-        } finally {
-            lock.unlock();
-        }
+        sink.write(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void close() throws IOException {
-        if (ownsStream) {
-            out.close();
-        }
+        sink.close();
     }
 }
