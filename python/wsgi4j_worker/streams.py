@@ -4,7 +4,7 @@ from . import protocol
 
 # How much to ask the server for when the application reads a little:
 # fewer round trips, never past the end of the body (the server knows it).
-READ_AHEAD = 65536
+READ_AHEAD = 262144
 
 
 class InputStream(object):

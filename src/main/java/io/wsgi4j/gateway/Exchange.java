@@ -38,6 +38,8 @@ public final class Exchange {
     }
 
     private static final int FILE_BUFFER = 128 * 1024;
+    /** The most body bytes gathered for one read of the application. */
+    private static final int GATHER_MAX = 256 * 1024;
 
     private final Request request;
     private final Response response;
@@ -50,6 +52,7 @@ public final class Exchange {
     private final boolean head;
 
     private Content.Chunk pending;
+    private ByteBuffer gathered;
     private boolean bodyEnded;
     private long bodyRead;
     private int bodyFailureStatus;
@@ -130,12 +133,31 @@ public final class Exchange {
     }
 
     /**
-     * Up to {@code max} bytes of the body, waiting for at least one.
+     * Up to {@code max} bytes of the body, waiting for at least one, with whatever else has
+     * already arrived: Jetty hands the body over a network read at a time (a few KiB), and each
+     * piece would otherwise cost the worker a round trip.
      *
      * @return the bytes (valid until the next read); empty at the end of the body
      */
     public ByteBuffer readBody(int max) throws BodyException {
-        return read(max, true);
+        ByteBuffer piece = read(max, true);
+        if (!piece.hasRemaining() || piece.remaining() >= max || bodyComplete()) {
+            return piece;
+        }
+        if (gathered == null || gathered.capacity() < max) {
+            gathered = ByteBuffer.allocate(Math.min(max, GATHER_MAX));
+        }
+        gathered.clear().limit(Math.min(max, gathered.capacity()));
+        // Copied before the next read, which may release the chunk this piece belongs to.
+        gathered.put(piece.limit(piece.position() + Math.min(piece.remaining(), gathered.remaining())));
+        while (gathered.hasRemaining()) {
+            piece = read(gathered.remaining(), false);
+            if (!piece.hasRemaining()) {
+                break;
+            }
+            gathered.put(piece);
+        }
+        return gathered.flip();
     }
 
     private ByteBuffer read(int max, boolean wait) throws BodyException {
