@@ -201,7 +201,9 @@ public final class DaemonGateway implements Gateway {
 
     private void workerFailed(Exchange exchange, WorkerChannel channel, IOException e) {
         WorkerProcess worker = channel.worker();
-        worker.awaitExit(2000);
+        if (worker.awaitExit(2000)) {
+            worker.awaitExitReported(2000);
+        }
         String cause = worker.alive()
                 ? "it closed the connection (" + e.getMessage() + ")"
                 : worker.exitDescription();

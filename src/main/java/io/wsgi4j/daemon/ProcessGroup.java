@@ -167,6 +167,7 @@ public final class ProcessGroup implements AutoCloseable {
         idle.removeAll(worker);
         if (stopping) {
             log.log(LogLevel.INFO, "wsgi4j: daemon process " + worker.pid() + " " + worker.exitDescription());
+            worker.exitReported();
             return;
         }
         String requests = inProgress.isEmpty() ? "no request was in progress"
@@ -174,6 +175,7 @@ public final class ProcessGroup implements AutoCloseable {
         log.log(LogLevel.ERROR, "wsgi4j: daemon process " + worker.pid() + " " + config.displayName() + " "
                 + worker.exitDescription() + " after " + worker.uptimeMillis() + " ms; " + requests
                 + "; starting a new process");
+        worker.exitReported();
         int slot = worker.slot();
         if (worker.uptimeMillis() < 2000) {
             quickFailures[slot]++;

@@ -21,6 +21,7 @@ final class WorkerProcess {
     private final ErrorLog log;
     private final long startedNanos = System.nanoTime();
     private final List<WorkerChannel> channels = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> exitReported = new CompletableFuture<>();
     private volatile boolean accepting = true;
 
     private WorkerProcess(int slot, Process process, ErrorLog log) {
@@ -90,6 +91,25 @@ final class WorkerProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** The supervisor has logged this process's exit, with the requests it was running. */
+    void exitReported() {
+        exitReported.complete(null);
+    }
+
+    /**
+     * Waits up to {@code millis} for the supervisor to log this process's exit: requests that saw
+     * it die keep their place in that line until it is written.
+     */
+    void awaitExitReported(long millis) {
+        try {
+            exitReported.get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // logged late or not at all: the request's own line still says what happened
         }
     }
 
