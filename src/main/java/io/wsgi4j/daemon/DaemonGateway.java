@@ -58,7 +58,7 @@ public final class DaemonGateway implements Gateway {
         byte[] frame;
         int frameLength;
         try {
-            MarshalWriter out = new MarshalWriter(4096);
+            MarshalWriter out = new MarshalWriter(2048);
             out.skip(Frame.HEADER_SIZE + Frame.REQUEST_PREFIX);
             EnvironBuilder.write(out, defaults, exchange.request(), exchange.path(), exchange.id(), serverName, queueStart);
             int environLength = out.size() - Frame.HEADER_SIZE - Frame.REQUEST_PREFIX;

@@ -52,6 +52,10 @@ public final class HttpServer {
         http.setSendDateHeader(true);
         http.setUseInputDirectByteBuffers(false);
         http.setUseOutputDirectByteBuffers(false);
+        // Unpooled, every buffer is allocated afresh: start response heads small (most fit in
+        // 4 KiB) and let Jetty retry larger ones, up to mod_wsgi's default header-buffer-size.
+        http.setResponseHeaderSize(4 * 1024);
+        http.setMaxResponseHeaderSize(64 * 1024);
         // Apache's head limits; Jetty's bound on the whole head only backs up the per-line checks.
         RequestLimits limits = RequestLimits.APACHE;
         http.setRequestHeaderSize(limits.headBytes());
