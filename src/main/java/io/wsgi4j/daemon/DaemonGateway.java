@@ -106,8 +106,8 @@ public final class DaemonGateway implements Gateway {
         } catch (IOException e) {
             workerFailed(exchange, channel, e);
         } catch (RuntimeException e) {
-            exchange.fail(500, "wsgi4j: internal error while relaying " + exchange.describe() + ": " + e);
-            throw e;
+            // Jetty refusing the head (over 64 KiB of headers, say) ends up here too: one line, one 500.
+            exchange.fail(500, "wsgi4j: the response to " + exchange.describe() + " could not be sent: " + e);
         } finally {
             if (outcome == Outcome.REUSABLE) {
                 group.release(channel);
