@@ -21,16 +21,17 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The process group under failure: a worker that dies fails only its own requests and is replaced at once. */
 class SupervisionIT {
     private TestServer server;
-    private Path marks;
+    @TempDir
+    Path marks;
 
     @BeforeEach
     void start() throws Exception {
         server = TestServer.start("pid.wsgi", "--processes", "2", "--threads", "2");
-        marks = Files.createTempDirectory("w4j-marks");
     }
 
     @AfterEach

@@ -161,10 +161,6 @@ public final class ServerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind
-        }
+        TempTrees.delete(root);
     }
 }

@@ -123,5 +123,6 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        TempTrees.delete(root);
     }
 }

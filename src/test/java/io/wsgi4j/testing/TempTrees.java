@@ -1,0 +1,21 @@
+package io.wsgi4j.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+
+/** Removes the temporary directories the test servers make. */
+final class TempTrees {
+    private TempTrees() {
+    }
+
+    /** Deletes a directory and everything in it; what cannot be deleted is left behind. */
+    static void delete(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind
+        }
+    }
+}
