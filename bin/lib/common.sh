@@ -71,7 +71,8 @@ jar_is_stale() {
 
 build_jar() {
     echo "wsgi4j: building $WSGI4J_JAR ..." >&2
-    (cd "$WSGI4J_HOME" && maven -q -DskipTests package) || {
+    # Maven 3.8 writes colour resets even in batch mode; keep the terminal clean.
+    (cd "$WSGI4J_HOME" && set -o pipefail && maven -q -DskipTests package 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2) || {
         echo "wsgi4j: the build failed; see the messages above." >&2
         return 1
     }
