@@ -84,12 +84,8 @@ public final class Main {
 
     private int versionReport(List<String> args) throws UsageException, ConfigException {
         ParsedArguments parsed = new ArgumentParser(StartServerOptions.ALL).parse(args);
-        int processes = count(parsed, StartServerOptions.PROCESSES, 1);
-        int threads = count(parsed, StartServerOptions.THREADS, 5);
-        PythonConfig pythonConfig = new PythonConfig(parsed.value(StartServerOptions.PYTHON).orElse("python3"),
-                parsed.value(StartServerOptions.PYTHON_HOME).map(cwd::resolve), List.of());
-        DaemonConfig daemon = new DaemonConfig("report", "report", processes, parsed.has(StartServerOptions.PROCESSES),
-                threads, pythonConfig, cwd, Duration.ZERO, Duration.ZERO);
+        DaemonConfig daemon = ConfigBuilder.daemonOnly(parsed, cwd, Posix.uid());
+        PythonConfig pythonConfig = daemon.python();
         PythonInterpreter python;
         try {
             python = PythonInterpreter.locate(pythonConfig, cwd);
@@ -110,20 +106,6 @@ public final class Main {
             }
         }
         return text.toString();
-    }
-
-    /** A process or thread count for the report, checked as start-server checks it. */
-    private static int count(ParsedArguments parsed, String option, int defaultValue) throws ConfigException {
-        String text = parsed.value(option).orElse(String.valueOf(defaultValue));
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value >= 1 && value <= 1024) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException("option " + option + ": '" + text + "' is not a whole number from 1 to 1024");
     }
 
     private int startServer(List<String> args) throws UsageException, ConfigException {

@@ -37,8 +37,12 @@ public final class Banner {
                 + (daemon.threads() == 1 ? "" : "s") + ")");
         add(lines, "Socket Timeout", http.socketTimeout().toSeconds() + " (seconds)");
         add(lines, "Keep Alive Timeout", http.keepAliveTimeout().toSeconds() + " (seconds)");
-        add(lines, "Graceful Timeout", daemon.gracefulTimeout().toSeconds() + " (seconds)");
-        add(lines, "Shutdown Timeout", daemon.shutdownTimeout().toSeconds() + " (seconds)");
+        add(lines, "Request Timeout", daemon.timeouts().request().toSeconds() + " (seconds)");
+        add(lines, "Startup Timeout", daemon.timeouts().startup().toSeconds() + " (seconds)");
+        add(lines, "Queue Backlog", daemon.listenBacklog() + " (requests)");
+        add(lines, "Queue Timeout", daemon.timeouts().queue().toSeconds() + " (seconds)");
+        add(lines, "Graceful Timeout", daemon.timeouts().graceful().toSeconds() + " (seconds)");
+        add(lines, "Shutdown Timeout", daemon.timeouts().shutdown().toSeconds() + " (seconds)");
         add(lines, "Request Body Limit", http.limitRequestBody() + " (bytes)");
         return lines;
     }

@@ -6,10 +6,13 @@ import io.wsgi4j.config.ApplicationConfig;
 import io.wsgi4j.config.ApplicationType;
 import io.wsgi4j.config.ConfigException;
 import io.wsgi4j.config.DaemonConfig;
+import io.wsgi4j.config.DaemonTimeouts;
 import io.wsgi4j.config.HttpConfig;
 import io.wsgi4j.config.LogConfig;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.config.PythonConfig;
+import io.wsgi4j.config.ReadTimeouts;
+import io.wsgi4j.config.RecyclePolicy;
 import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.config.UrlAlias;
 import io.wsgi4j.log.AccessLog;
@@ -45,6 +48,16 @@ public final class ConfigBuilder {
      */
     public static ServerConfig build(ParsedArguments args, Path cwd, int uid) throws ConfigException {
         return new ConfigBuilder(args, cwd).build(uid);
+    }
+
+    /**
+     * The process group the options describe, without needing a script: what {@code -V} reports.
+     */
+    public static DaemonConfig daemonOnly(ParsedArguments args, Path cwd, int uid) throws ConfigException {
+        ConfigBuilder builder = new ConfigBuilder(args, cwd);
+        String listenHost = args.value(HOST).orElse("");
+        return builder.daemon(args.value(SERVER_NAME).orElse(listenHost.isEmpty() ? "localhost" : listenHost),
+                builder.integer(PORT, 8000, 0, 65535), uid);
     }
 
     private ServerConfig build(int uid) throws ConfigException {
@@ -84,10 +97,7 @@ public final class ConfigBuilder {
         }
         LogConfig logging = new LogConfig(errorLog, logLevel, args.has(ACCESS_LOG), accessLogFile, format);
 
-        HttpConfig http = new HttpConfig(
-                longValue(LIMIT_REQUEST_BODY, 10485760L),
-                seconds(KEEP_ALIVE_TIMEOUT, 2),
-                positiveSeconds(SOCKET_TIMEOUT, 60));
+        HttpConfig http = http();
         Path pidFile = args.value(PID_FILE).map(cwd::resolve).orElse(serverRoot.resolve("wsgi4j.pid"));
         return new ServerConfig(listenHost, serverName, port, serverRoot, pidFile, application, daemon,
                 aliases, documentRoot, logging, http);
@@ -163,8 +173,51 @@ public final class ConfigBuilder {
                 ? existingDirectory(WORKING_DIRECTORY, args.value(WORKING_DIRECTORY).get())
                 : cwd;
         String group = serverName + ":" + port;
+        DaemonTimeouts timeouts = new DaemonTimeouts(seconds(REQUEST_TIMEOUT, 60), seconds(QUEUE_TIMEOUT, 45),
+                seconds(STARTUP_TIMEOUT, 15), seconds(GRACEFUL_TIMEOUT, 15), seconds(SHUTDOWN_TIMEOUT, 5));
+        RecyclePolicy recycling = new RecyclePolicy(longValue(MAXIMUM_REQUESTS, 0), seconds(RESTART_INTERVAL, 0),
+                seconds(INACTIVITY_TIMEOUT, 0), seconds(CPU_TIME_LIMIT, 0), bytes(MEMORY_LIMIT, 0));
         return new DaemonConfig(group, "(wsgi:" + group + ":" + uid + ")", processes, args.has(PROCESSES), threads,
-                python, workingDirectory, seconds(GRACEFUL_TIMEOUT, 15), seconds(SHUTDOWN_TIMEOUT, 5));
+                python, workingDirectory, integer(LISTEN_BACKLOG, 100, 1, 1_000_000), timeouts, recycling,
+                args.has(RELOAD_ON_CHANGES));
+    }
+
+    private HttpConfig http() throws ConfigException {
+        ReadTimeouts reads = new ReadTimeouts(positiveSeconds(HEADER_TIMEOUT, 15), seconds(HEADER_MAX_TIMEOUT, 30),
+                longValue(HEADER_MIN_RATE, 500), positiveSeconds(BODY_TIMEOUT, 15), seconds(BODY_MAX_TIMEOUT, 0),
+                longValue(BODY_MIN_RATE, 500));
+        return new HttpConfig(longValue(LIMIT_REQUEST_BODY, 10485760L), seconds(KEEP_ALIVE_TIMEOUT, 2),
+                positiveSeconds(SOCKET_TIMEOUT, 60), reads, integer(MAX_CLIENTS, 1024, 1, 1_000_000),
+                (int) Math.min(bytes(RESPONSE_BUFFER_SIZE, 1 << 20), 1 << 30));
+    }
+
+    /** A size in bytes, with an optional K, M or G suffix (powers of 1024). */
+    private long bytes(String option, long defaultValue) throws ConfigException {
+        Optional<String> text = args.value(option);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        String value = text.get().trim().toUpperCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (!value.isEmpty()) {
+            switch (value.charAt(value.length() - 1)) {
+                case 'K' -> unit = 1L << 10;
+                case 'M' -> unit = 1L << 20;
+                case 'G' -> unit = 1L << 30;
+                default -> unit = 1;
+            }
+        }
+        String digits = unit == 1 ? value : value.substring(0, value.length() - 1);
+        try {
+            long number = Long.parseLong(digits);
+            if (number < 0) {
+                throw new ConfigException("option " + option + ": '" + text.get() + "' must not be negative");
+            }
+            return Math.multiplyExact(number, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException("option " + option + ": '" + text.get()
+                    + "' is not a size in bytes (a whole number, optionally followed by K, M or G)");
+        }
     }
 
     private List<UrlAlias> urlAliases() throws ConfigException {

@@ -34,6 +34,24 @@ public final class StartServerOptions {
     public static final String SHUTDOWN_TIMEOUT = "--shutdown-timeout";
     public static final String SETENV = "--setenv";
     public static final String PASS_AUTHORIZATION = "--pass-authorization";
+    public static final String REQUEST_TIMEOUT = "--request-timeout";
+    public static final String QUEUE_TIMEOUT = "--queue-timeout";
+    public static final String LISTEN_BACKLOG = "--listen-backlog";
+    public static final String STARTUP_TIMEOUT = "--startup-timeout";
+    public static final String MAXIMUM_REQUESTS = "--maximum-requests";
+    public static final String RESTART_INTERVAL = "--restart-interval";
+    public static final String INACTIVITY_TIMEOUT = "--inactivity-timeout";
+    public static final String CPU_TIME_LIMIT = "--cpu-time-limit";
+    public static final String MEMORY_LIMIT = "--memory-limit";
+    public static final String RELOAD_ON_CHANGES = "--reload-on-changes";
+    public static final String HEADER_TIMEOUT = "--header-timeout";
+    public static final String HEADER_MAX_TIMEOUT = "--header-max-timeout";
+    public static final String HEADER_MIN_RATE = "--header-min-rate";
+    public static final String BODY_TIMEOUT = "--body-timeout";
+    public static final String BODY_MAX_TIMEOUT = "--body-max-timeout";
+    public static final String BODY_MIN_RATE = "--body-min-rate";
+    public static final String MAX_CLIENTS = "--max-clients";
+    public static final String RESPONSE_BUFFER_SIZE = "--response-buffer-size";
     public static final String SERVER_ROOT = "--server-root";
     public static final String PID_FILE = "--pid-file";
     public static final String HELP = "--help";
@@ -107,14 +125,73 @@ public final class StartServerOptions {
                     "How long an idle connection is kept open between requests; 0 turns keep-alive off.",
                     "KeepAliveTimeout / --keep-alive-timeout"),
             value(SOCKET_TIMEOUT, "SECONDS", "60",
-                    "How long a read from or write to a client may stall during a request.",
+                    "How long a write to a client may stall during a request.",
                     "Timeout / --socket-timeout"),
+            value(HEADER_TIMEOUT, "SECONDS", "15",
+                    "How long a client may take to send a request's line and headers (408 after it).",
+                    "RequestReadTimeout header= / --header-timeout"),
+            value(HEADER_MAX_TIMEOUT, "SECONDS", "30",
+                    "The most --header-min-rate may extend the header time to. 0: no maximum.",
+                    "RequestReadTimeout header=-MAX / --header-max-timeout"),
+            value(HEADER_MIN_RATE, "BYTES", "500",
+                    "Each time this many header bytes arrive, the header time grows by a second. 0: never.",
+                    "RequestReadTimeout header MinRate= / --header-min-rate"),
+            value(BODY_TIMEOUT, "SECONDS", "15",
+                    "How long a client may take to send a request body (408 after it).",
+                    "RequestReadTimeout body= / --body-timeout"),
+            value(BODY_MAX_TIMEOUT, "SECONDS", "0",
+                    "The most --body-min-rate may extend the body time to. 0: no maximum.",
+                    "RequestReadTimeout body=-MAX / --body-max-timeout"),
+            value(BODY_MIN_RATE, "BYTES", "500",
+                    "Each time this many body bytes arrive, the body time grows by a second. 0: never.",
+                    "RequestReadTimeout body MinRate= / --body-min-rate"),
+            value(MAX_CLIENTS, "NUMBER", "1024",
+                    "How many client connections are open at once; more wait in the listen queue.",
+                    "MaxRequestWorkers / --max-clients"),
+            value(RESPONSE_BUFFER_SIZE, "BYTES", "1048576",
+                    "How much of a response is held for a slow client, so that the application's thread is free "
+                    + "before the client has read it.",
+                    "WSGIDaemonProcess response-buffer-size= / --response-buffer-size"),
+            value(REQUEST_TIMEOUT, "SECONDS", "60",
+                    "A request running longer is answered 504; the Python stacks of its process go to the error log "
+                    + "and the process is replaced. 0 turns it off.",
+                    "WSGIDaemonProcess request-timeout= / --request-timeout"),
+            value(QUEUE_TIMEOUT, "SECONDS", "45",
+                    "A request that waited longer for a free daemon thread is answered 503 and never run. 0 turns it off.",
+                    "WSGIDaemonProcess queue-timeout= / --queue-timeout"),
+            value(LISTEN_BACKLOG, "NUMBER", "100",
+                    "How many requests may wait for a free daemon thread; more are answered 503 with Retry-After at once.",
+                    "WSGIDaemonProcess listen-backlog= / --daemon-backlog"),
+            value(STARTUP_TIMEOUT, "SECONDS", "15",
+                    "A daemon process still loading the application after this long is reported, with its stack, "
+                    + "and restarted with back-off. 0 turns it off.",
+                    "WSGIDaemonProcess startup-timeout= / --startup-timeout"),
+            value(MAXIMUM_REQUESTS, "NUMBER", "0",
+                    "Replace a daemon process after this many requests. 0 turns it off.",
+                    "WSGIDaemonProcess maximum-requests= / --maximum-requests"),
+            value(RESTART_INTERVAL, "SECONDS", "0",
+                    "Replace a daemon process after it has run this long. 0 turns it off.",
+                    "WSGIDaemonProcess restart-interval= / --restart-interval"),
+            value(INACTIVITY_TIMEOUT, "SECONDS", "0",
+                    "Replace a daemon process that has had no request for this long. 0 turns it off.",
+                    "WSGIDaemonProcess inactivity-timeout= / --inactivity-timeout"),
+            value(CPU_TIME_LIMIT, "SECONDS", "0",
+                    "Replace a daemon process once it has used this much CPU time. 0 turns it off.",
+                    "WSGIDaemonProcess cpu-time-limit="),
+            value(MEMORY_LIMIT, "BYTES", "0",
+                    "Replace a daemon process once its resident memory exceeds this (suffixes K, M, G allowed). "
+                    + "0 turns it off.",
+                    "WSGIDaemonProcess memory-limit="),
             value(GRACEFUL_TIMEOUT, "SECONDS", "15",
-                    "On SIGTERM or SIGINT, how long requests in progress may still run before the server stops.",
+                    "How long a daemon process being replaced, or the server being stopped, lets its requests in "
+                    + "progress finish.",
                     "WSGIDaemonProcess graceful-timeout= / --graceful-timeout"),
             value(SHUTDOWN_TIMEOUT, "SECONDS", "5",
                     "How long a daemon process may take to exit when told to, before it is killed.",
                     "WSGIDaemonProcess shutdown-timeout= / --shutdown-timeout"),
+            flag(RELOAD_ON_CHANGES, "Restart the daemon processes when any Python module the application loaded "
+                    + "changes (for development); the WSGI script itself is always watched.",
+                    "--reload-on-changes"),
             new OptionSpec(SETENV, List.of("NAME", "VALUE"), true, "none",
                     "Add NAME=VALUE to every request's WSGI environ; repeatable.", "SetEnv / --setenv"),
             flag(PASS_AUTHORIZATION, "Pass the Authorization header to the application as HTTP_AUTHORIZATION.",

@@ -1,7 +1,6 @@
 package io.wsgi4j.config;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * A daemon process group ({@code WSGIDaemonProcess}).
@@ -13,8 +12,10 @@ import java.time.Duration;
  * @param threads          request threads per process
  * @param python           the interpreter the processes run
  * @param workingDirectory the processes' current directory, also first on {@code sys.path}
- * @param gracefulTimeout  how long in-flight requests may run on after a stop is asked for
- * @param shutdownTimeout  how long a process may take to exit before it is killed
+ * @param listenBacklog    how many requests may wait for a free thread; more are refused at once with 503
+ * @param timeouts         how long things may take before the group steps in
+ * @param recycling        when a process is replaced by a fresh one
+ * @param reloadOnChanges  whether a change to any module the application loaded restarts the group
  */
 public record DaemonConfig(
         String name,
@@ -24,8 +25,10 @@ public record DaemonConfig(
         int threads,
         PythonConfig python,
         Path workingDirectory,
-        Duration gracefulTimeout,
-        Duration shutdownTimeout) {
+        int listenBacklog,
+        DaemonTimeouts timeouts,
+        RecyclePolicy recycling,
+        boolean reloadOnChanges) {
 
     /** {@code wsgi.multithread} under mod_wsgi's daemon-mode rule. */
     public boolean multithread() {
@@ -35,6 +38,11 @@ public record DaemonConfig(
     /** {@code wsgi.multiprocess} under mod_wsgi's daemon-mode rule. */
     public boolean multiprocess() {
         return processesGiven;
+    }
+
+    /** {@code wsgi.run_once}: one thread, and a fresh process for every request. */
+    public boolean runOnce() {
+        return threads == 1 && recycling.maximumRequests() == 1;
     }
 
     /** How many requests the group runs at once. */

@@ -299,12 +299,12 @@ public final class ProcessGroup implements AutoCloseable {
             workers = java.util.Arrays.stream(slots).filter(w -> w != null).toList();
         }
         workers.forEach(WorkerProcess::terminate);
-        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        long deadline = System.nanoTime() + config.timeouts().shutdown().toNanos();
         for (WorkerProcess worker : workers) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!worker.awaitExit(Math.max(left, 0))) {
                 log.log(LogLevel.WARN, "wsgi4j: daemon process " + worker.pid() + " did not exit within "
-                        + config.shutdownTimeout().toSeconds() + " s (--shutdown-timeout); killing it");
+                        + config.timeouts().shutdown().toSeconds() + " s (--shutdown-timeout); killing it");
                 worker.kill();
                 worker.awaitExit(2000);
             }

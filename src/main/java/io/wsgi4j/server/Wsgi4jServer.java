@@ -93,9 +93,9 @@ public final class Wsgi4jServer implements AutoCloseable {
         }
         stopped = true;
         errorLog.log(LogLevel.NOTICE, "wsgi4j: shutting down; requests in progress have "
-                + config.daemon().gracefulTimeout().toSeconds() + " s to finish");
+                + config.daemon().timeouts().graceful().toSeconds() + " s to finish");
         try {
-            http.stop(config.daemon().gracefulTimeout());
+            http.stop(config.daemon().timeouts().graceful());
         } catch (Exception e) {
             errorLog.log(LogLevel.WARN, "wsgi4j: stopping the HTTP server: " + e);
         }

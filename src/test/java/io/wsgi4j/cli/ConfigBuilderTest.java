@@ -66,8 +66,8 @@ class ConfigBuilderTest {
         assertEquals(10485760L, config.http().limitRequestBody());
         assertEquals(Duration.ofSeconds(2), config.http().keepAliveTimeout());
         assertEquals(Duration.ofSeconds(60), config.http().socketTimeout());
-        assertEquals(Duration.ofSeconds(15), config.daemon().gracefulTimeout());
-        assertEquals(Duration.ofSeconds(5), config.daemon().shutdownTimeout());
+        assertEquals(Duration.ofSeconds(15), config.daemon().timeouts().graceful());
+        assertEquals(Duration.ofSeconds(5), config.daemon().timeouts().shutdown());
         assertEquals(Path.of("/tmp/wsgi4j-localhost:8000:1000"), config.serverRoot());
         assertEquals(Optional.of(config.serverRoot().resolve("error_log")), config.logging().errorLogFile());
         assertEquals(LogLevel.WARN, config.logging().level());
@@ -106,8 +106,8 @@ class ConfigBuilderTest {
         assertEquals(0L, config.http().limitRequestBody());
         assertEquals(Duration.ZERO, config.http().keepAliveTimeout());
         assertEquals(Duration.ofSeconds(9), config.http().socketTimeout());
-        assertEquals(Duration.ofSeconds(3), config.daemon().gracefulTimeout());
-        assertEquals(Duration.ofSeconds(4), config.daemon().shutdownTimeout());
+        assertEquals(Duration.ofSeconds(3), config.daemon().timeouts().graceful());
+        assertEquals(Duration.ofSeconds(4), config.daemon().timeouts().shutdown());
         assertEquals(LogLevel.INFO, config.logging().level());
         assertTrue(config.logging().accessLog());
         assertTrue(config.application().passAuthorization());
@@ -237,12 +237,16 @@ class ConfigBuilderTest {
             case "--application-type" -> List.of("module");
             case "--mount-point" -> List.of("/m");
             case "--url-alias" -> List.of("/s", "static");
-            case "--access-log", "--log-to-terminal", "--pass-authorization" -> List.of();
+            case "--access-log", "--log-to-terminal", "--pass-authorization", "--reload-on-changes" -> List.of();
             case "--access-log-file", "--error-log-file", "--pid-file" -> List.of("x.log");
             case "--access-log-format" -> List.of("common");
             case "--log-level" -> List.of("debug");
             case "--limit-request-body", "--keep-alive-timeout", "--socket-timeout", "--graceful-timeout",
-                 "--shutdown-timeout" -> List.of("7");
+                 "--shutdown-timeout", "--request-timeout", "--queue-timeout", "--listen-backlog", "--startup-timeout",
+                 "--maximum-requests", "--restart-interval", "--inactivity-timeout", "--cpu-time-limit",
+                 "--header-timeout", "--header-max-timeout", "--header-min-rate", "--body-timeout",
+                 "--body-max-timeout", "--body-min-rate", "--max-clients", "--response-buffer-size" -> List.of("7");
+            case "--memory-limit" -> List.of("7M");
             case "--setenv" -> List.of("A", "b");
             case "--server-root" -> List.of("root");
             default -> throw new AssertionError("no sample value for " + option + ": add one");

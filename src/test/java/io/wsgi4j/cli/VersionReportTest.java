@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsgi4j.config.DaemonConfig;
+import io.wsgi4j.config.DaemonTimeouts;
+import io.wsgi4j.config.RecyclePolicy;
 import io.wsgi4j.config.PythonConfig;
 import io.wsgi4j.python.PythonInterpreter;
 import io.wsgi4j.server.BuildInfo;
@@ -19,7 +21,9 @@ class VersionReportTest {
 
     private static DaemonConfig daemon(int processes, boolean given, int threads) {
         return new DaemonConfig("g", "(wsgi:g)", processes, given, threads,
-                new PythonConfig("python3", Optional.empty(), List.of()), Path.of("/"), Duration.ZERO, Duration.ZERO);
+                new PythonConfig("python3", Optional.empty(), List.of()), Path.of("/"), 100,
+                new DaemonTimeouts(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO),
+                RecyclePolicy.NEVER, false);
     }
 
     @Test
