@@ -16,4 +16,29 @@ import java.time.Duration;
  */
 public record ReadTimeouts(Duration header, Duration headerMax, long headerMinRate, Duration body, Duration bodyMax,
                            long bodyMinRate) {
+
+    /** How long the client may have taken for the head once it has sent {@code bytes} of it. */
+    public Duration headerAllowance(long bytes) {
+        return allowance(header, headerMax, headerMinRate, bytes);
+    }
+
+    /** How long the client may have taken for the body once it has sent {@code bytes} of it. */
+    public Duration bodyAllowance(long bytes) {
+        return allowance(body, bodyMax, bodyMinRate, bytes);
+    }
+
+    /** mod_reqtimeout's rule: the base time, plus a second per {@code minRate} bytes, capped at {@code max}. */
+    static Duration allowance(Duration base, Duration max, long minRate, long bytes) {
+        if (minRate <= 0 || bytes <= 0) {
+            return base;
+        }
+        // Nanosecond resolution: 1 byte at MinRate=500 earns 2 ms, not zero.
+        long earnedNanos = bytes >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
+                : bytes * 1_000_000_000L / minRate;
+        Duration extended = base.plusNanos(Math.min(earnedNanos, Long.MAX_VALUE - base.toNanos()));
+        if (!max.isZero() && extended.compareTo(max) > 0) {
+            return max.compareTo(base) > 0 ? max : base;
+        }
+        return extended;
+    }
 }
