@@ -5,6 +5,7 @@ import os
 import re
 import stat
 import sys
+import threading
 import time
 import traceback
 
@@ -236,6 +237,11 @@ def _check_headers(headers):
     return headers
 
 
+# What each request thread is running: thread ident -> (client, request id,
+# "METHOD target", time.monotonic() at the start), for the stack dumps.
+ACTIVE = {}
+
+
 def handle(channel, payload, application, thread_index):
     """Serves one REQUEST frame on this thread's channel."""
     flags, environ_length = protocol.REQUEST_PREFIX.unpack_from(payload)
@@ -245,6 +251,9 @@ def handle(channel, payload, application, thread_index):
     client = '%s:%s' % (environ.get('REMOTE_ADDR', '-'), environ.get('REMOTE_PORT', '-'))
     request_id = environ.get('wsgi4j.request_id', '')
     log.set_context(client, request_id)
+    ident = threading.get_ident()
+    ACTIVE[ident] = (client, request_id, '%s %s' % (environ.get('REQUEST_METHOD', '-'),
+                                                   environ.get('REQUEST_URI', '-')), time.monotonic())
     try:
         environ['wsgi.input'] = InputStream(channel, body, flags & protocol.FLAG_BODY_COMPLETE)
         environ['wsgi.errors'] = log.LogStream('error', client, request_id)
@@ -259,4 +268,5 @@ def handle(channel, payload, application, thread_index):
             return
         Call(channel, environ, application.target).run(wsgi_callable)
     finally:
+        ACTIVE.pop(ident, None)
         log.clear_context()

@@ -1,8 +1,9 @@
 """Log records from the worker to the server's error log.
 
 The worker's stderr is a pipe read by the server. A record is one line:
-RS level US client US request-id US message. Lines without the RS mark
-(from C code writing to fd 2, for instance) are logged as they are.
+RS level US client US request-id US message. A notice for the server
+itself is GS verb SP argument. Lines without either mark (from C code
+writing to fd 2, for instance) are logged as they are.
 """
 
 import os
@@ -10,8 +11,10 @@ import threading
 
 RS = '\x1e'
 US = '\x1f'
+GS = '\x1d'
 
-_lock = threading.Lock()
+# Reentrant: the stack dump, a signal handler, may interrupt the main thread while it logs.
+_lock = threading.RLock()
 _context = threading.local()
 
 
@@ -35,7 +38,16 @@ def log(level, message, client=None, request_id=None):
         client, request_id = current_context()
     lines = str(message).splitlines() or ['']
     prefix = '%s%s%s%s%s%s%s' % (RS, level, US, client or '', US, request_id or '', US)
-    data = ''.join(prefix + line + '\n' for line in lines).encode('utf-8', 'backslashreplace')
+    _write(''.join(prefix + line + '\n' for line in lines))
+
+
+def notice(verb, argument=''):
+    """Tells the server something (not a log record): 'stacks' written, a module 'changed'."""
+    _write('%s%s %s\n' % (GS, verb, argument.replace('\n', ' ')))
+
+
+def _write(text):
+    data = text.encode('utf-8', 'backslashreplace')
     with _lock:
         view = memoryview(data)
         while view:

@@ -18,8 +18,10 @@ import time
 from . import gateway
 from . import log
 from . import loader
+from . import monitor
 from . import protocol
 from . import proctitle
+from . import stacks
 
 # How long a request thread keeps trying to reconnect to the server.
 RECONNECT_SECONDS = 5.0
@@ -39,9 +41,11 @@ class Worker(object):
             channel = self._connect(index)
             if channel is None:
                 break
+            served = False
             try:
                 while True:
                     kind, payload = channel.recv()
+                    served = True
                     if kind != protocol.REQUEST:
                         log.log('error', 'wsgi4j (pid=%d): unexpected frame %r from the server; '
                                 'reconnecting' % (os.getpid(), chr(kind)))
@@ -54,6 +58,9 @@ class Worker(object):
                         % (os.getpid(), index, e))
             finally:
                 channel.close()
+            if not served:
+                # Refused at once (this process is being stopped): do not spin reconnecting.
+                self.stopping.wait(0.5)
         if not self.stopping.is_set():
             # The server is gone: nothing left to serve.
             log.log('warn', 'wsgi4j (pid=%d): cannot reach the server at %s; exiting'
@@ -82,6 +89,10 @@ def _prepare_process(config):
     os.setpgrp()  # the server, not the terminal, decides when workers stop
     proctitle.set_title(config['display_name'])
     faulthandler.enable(file=sys.__stderr__, all_threads=False)
+    # The server asks for the stacks with SIGUSR2; SIGQUIT is its fallback when the
+    # GIL is held by C code, which faulthandler can dump without.
+    stacks.install(signal.SIGUSR2)
+    faulthandler.register(signal.SIGQUIT, file=sys.__stderr__, all_threads=True, chain=False)
     sys.stdout = log.LogStream('error', fd=1)
     sys.stderr = log.LogStream('error', fd=2)
     home = config['working_directory']
@@ -109,7 +120,11 @@ def main():
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, terminate)
+    stacks.loading_since = time.monotonic()
     worker.application.load()
+    stacks.loading_since = None
+    if config.get('reload_on_changes'):
+        monitor.start(worker.stopping)
 
     for index in range(config['threads']):
         thread = threading.Thread(target=worker.serve_thread, args=(index,),

@@ -18,14 +18,14 @@ import io.wsgi4j.server.BuildInfo;
 import io.wsgi4j.server.Wsgi4jServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import sun.misc.Signal;
 
-/** The {@code wsgi4j} command: {@code start-server}, {@code -v}, {@code -V}, {@code --help}. */
+/** The {@code wsgi4j} command: {@code start-server}, {@code -k}, {@code -v}, {@code -V}, {@code --help}. */
 public final class Main {
     private static final int EXIT_CONFIG = 1;
     private static final int EXIT_USAGE = 2;
@@ -66,6 +66,7 @@ public final class Main {
                     yield print(Help.options());
                 }
                 case "start-server" -> startServer(rest);
+                case "-k" -> control(rest);
                 default -> throw new UsageException("unknown command '" + command + "'");
             };
         } catch (UsageException e) {
@@ -94,6 +95,39 @@ public final class Main {
             python = null;
         }
         return print(VersionReport.report(BuildInfo.load(), daemon, python));
+    }
+
+    /**
+     * {@code -k ACTION}: signals the server named by the pid file, as apachectl does: graceful and
+     * restart restart the daemon processes one at a time (SIGUSR1, SIGHUP), stop and graceful-stop
+     * stop the server, letting requests in progress finish (SIGTERM).
+     */
+    private int control(List<String> args) throws UsageException, ConfigException {
+        if (args.isEmpty()) {
+            throw new UsageException("-k needs an action: graceful, restart, graceful-stop or stop");
+        }
+        String action = args.getFirst();
+        int signal = switch (action) {
+            case "graceful" -> Posix.SIGUSR1;
+            case "restart" -> Posix.SIGHUP;
+            case "stop", "graceful-stop" -> Posix.SIGTERM;
+            default -> throw new UsageException("-k " + action + ": use graceful, restart, graceful-stop or stop");
+        };
+        ParsedArguments parsed = new ArgumentParser(StartServerOptions.ALL).parse(args.subList(1, args.size()));
+        Path pidFile = ConfigBuilder.pidFileOnly(parsed, cwd, Posix.uid());
+        long pid;
+        try {
+            pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException("no server is running with the pid file " + pidFile
+                    + " (give -k the --server-root, --pid-file or --host/--port that start-server was given)");
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new ConfigException("cannot read a process id from the pid file " + pidFile + ": " + e.getMessage());
+        }
+        if (!Posix.kill(pid, signal)) {
+            throw new ConfigException("the server process " + pid + " named in " + pidFile + " is not running");
+        }
+        return 0;
     }
 
     /** An exception and its causes, as "Failed to bind to 0.0.0.0:8000: Address already in use". */
@@ -128,6 +162,17 @@ public final class Main {
             Posix.restoreDefaultDisposition(signal.equals("INT") ? Posix.SIGINT : Posix.SIGTERM);
             Signal.handle(new Signal(signal), s -> stop.countDown());
         }
+        // As httpd does, SIGUSR1 (graceful) and SIGHUP (restart) restart the daemon processes, one at a
+        // time; a signal that comes before the server has started finds nothing to restart.
+        AtomicReference<Wsgi4jServer> running = new AtomicReference<>();
+        for (String signal : Arrays.asList("USR1", "HUP")) {
+            Signal.handle(new Signal(signal), s -> {
+                Wsgi4jServer started = running.get();
+                if (started != null) {
+                    started.gracefulRestart("SIG" + signal + " received");
+                }
+            });
+        }
         Wsgi4jServer server;
         try {
             server = Wsgi4jServer.start(config, python, build);
@@ -135,6 +180,7 @@ public final class Main {
             err.println("wsgi4j: could not start: " + describe(e));
             return EXIT_CONFIG;
         }
+        running.set(server);
         print(Banner.lines(config, python, build.serverSoftware(), server.port()));
         out.flush();
         try {

@@ -60,6 +60,26 @@ public final class ConfigBuilder {
                 builder.integer(PORT, 8000, 0, 65535), uid);
     }
 
+    /**
+     * The pid file a server started with these options writes: what {@code -k} signals. Needs no
+     * script; the options that place it are --pid-file, --server-root, --server-name, --host and --port.
+     */
+    public static Path pidFileOnly(ParsedArguments args, Path cwd, int uid) throws ConfigException {
+        ConfigBuilder builder = new ConfigBuilder(args, cwd);
+        String listenHost = args.value(HOST).orElse("");
+        String serverName = args.value(SERVER_NAME).orElse(listenHost.isEmpty() ? "localhost" : listenHost);
+        return builder.pidFile(builder.serverRoot(serverName, builder.integer(PORT, 8000, 0, 65535), uid));
+    }
+
+    private Path serverRoot(String serverName, int port, int uid) {
+        return args.value(SERVER_ROOT).map(cwd::resolve)
+                .orElse(Path.of("/tmp", "wsgi4j-" + serverName + ":" + port + ":" + uid)).normalize();
+    }
+
+    private Path pidFile(Path serverRoot) {
+        return args.value(PID_FILE).map(cwd::resolve).orElse(serverRoot.resolve("wsgi4j.pid"));
+    }
+
     private ServerConfig build(int uid) throws ConfigException {
         List<String> positional = args.positional();
         if (positional.isEmpty()) {
@@ -71,8 +91,7 @@ public final class ConfigBuilder {
         String listenHost = args.value(HOST).orElse("");
         String serverName = args.value(SERVER_NAME).orElse(listenHost.isEmpty() ? "localhost" : listenHost);
         int port = integer(PORT, 8000, 0, 65535);
-        Path serverRoot = args.value(SERVER_ROOT).map(cwd::resolve)
-                .orElse(Path.of("/tmp", "wsgi4j-" + serverName + ":" + port + ":" + uid)).normalize();
+        Path serverRoot = serverRoot(serverName, port, uid);
 
         ApplicationConfig application = application(positional.getFirst());
         DaemonConfig daemon = daemon(serverName, port, uid);
@@ -98,7 +117,7 @@ public final class ConfigBuilder {
         LogConfig logging = new LogConfig(errorLog, logLevel, args.has(ACCESS_LOG), accessLogFile, format);
 
         HttpConfig http = http();
-        Path pidFile = args.value(PID_FILE).map(cwd::resolve).orElse(serverRoot.resolve("wsgi4j.pid"));
+        Path pidFile = pidFile(serverRoot);
         return new ServerConfig(listenHost, serverName, port, serverRoot, pidFile, application, daemon,
                 aliases, documentRoot, logging, http);
     }

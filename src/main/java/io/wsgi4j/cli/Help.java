@@ -11,11 +11,17 @@ public final class Help {
     public static List<String> usage() {
         return List.of(
                 "Usage: wsgi4j start-server [options] SCRIPT",
+                "       wsgi4j -k graceful|restart|graceful-stop|stop [options]",
                 "       wsgi4j -v | -V [options] | --help",
                 "",
                 "Serves the WSGI application in SCRIPT (a WSGI script file, or with --application-type module",
                 "a package.module[:callable]) in daemon processes, the way mod_wsgi-express does.",
                 "",
+                "  -k graceful|restart   Restart the running server's daemon processes one at a time, with no",
+                "                        request refused (SIGUSR1 or SIGHUP to the server, as apachectl).",
+                "  -k stop|graceful-stop Stop the running server, letting requests in progress finish (SIGTERM).",
+                "                        -k finds the server by its pid file: give the same --server-root,",
+                "                        --pid-file or --host/--port/--server-name as to start-server.",
                 "  -v                    Print the version and exit.",
                 "  -V                    Print the version, the process model and build facts (as httpd -V).");
     }

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 
 /** Runs requests in a daemon process group: one request per worker thread, relayed frame by frame. */
 public final class DaemonGateway implements Gateway {
@@ -22,7 +21,6 @@ public final class DaemonGateway implements Gateway {
     private final ProcessGroup group;
     private final EnvironDefaults defaults;
     private final String serverName;
-    private final Duration queueTimeout;
 
     /** How a relayed request left its connection. */
     private enum Outcome { REUSABLE, BROKEN }
@@ -34,14 +32,10 @@ public final class DaemonGateway implements Gateway {
         }
     }
 
-    /**
-     * @param queueTimeout how long a request may wait for a free worker thread
-     */
-    public DaemonGateway(ProcessGroup group, EnvironDefaults defaults, String serverName, Duration queueTimeout) {
+    public DaemonGateway(ProcessGroup group, EnvironDefaults defaults, String serverName) {
         this.group = group;
         this.defaults = defaults;
         this.serverName = serverName;
-        this.queueTimeout = queueTimeout;
     }
 
     @Override
@@ -82,39 +76,82 @@ public final class DaemonGateway implements Gateway {
         }
 
         WorkerChannel channel;
-        try {
-            channel = group.acquire(queueTimeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exchange.fail(503, "wsgi4j: interrupted while waiting for a daemon process thread");
-            return;
+        while (true) {
+            try {
+                channel = group.acquire(exchange.describe(), exchange.id(), exchange.client());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.fail(503, "wsgi4j: interrupted while waiting for a daemon process thread");
+                return;
+            } catch (ChannelPool.Refused e) {
+                refused(exchange, e.reason());
+                return;
+            }
+            try {
+                channel.sendPrepared(frame, frameLength, Frame.REQUEST);
+                break;
+            } catch (IOException e) {
+                // The thread's process died or closed it before the request reached it: try another.
+                group.finish(channel, WorkerProcess.Outcome.NOT_DELIVERED);
+            }
         }
-        if (channel == null) {
-            exchange.fail(503, "wsgi4j: no thread of process group '" + group.config().name() + "' became free within "
-                    + queueTimeout.toSeconds() + " s; " + exchange.describe() + " was not run");
-            return;
-        }
-        channel.carrying(exchange.describe() + " [request " + exchange.id() + "]");
-        Outcome outcome = Outcome.BROKEN;
+        WorkerProcess.Outcome outcome = WorkerProcess.Outcome.DROPPED;
         try {
-            channel.sendPrepared(frame, frameLength, Frame.REQUEST);
-            outcome = relay(exchange, channel);
+            outcome = relay(exchange, channel) == Outcome.REUSABLE ? WorkerProcess.Outcome.COMPLETED
+                    : WorkerProcess.Outcome.DROPPED;
         } catch (ClientGone e) {
             exchange.log(LogLevel.INFO, "wsgi4j: the client went away during the response ("
                     + e.getCause().getMessage() + "); the application was stopped");
             exchange.abort(e.getCause());
         } catch (IOException e) {
-            workerFailed(exchange, channel, e);
+            Interruption interruption = channel.interruption();
+            if (interruption != null) {
+                interrupted(exchange, channel, interruption);
+                outcome = WorkerProcess.Outcome.INTERRUPTED;
+            } else {
+                workerFailed(exchange, channel, e);
+                outcome = WorkerProcess.Outcome.FAILED;
+            }
         } catch (RuntimeException e) {
             // Jetty refusing the head (over 64 KiB of headers, say) ends up here too: one line, one 500.
             exchange.fail(500, "wsgi4j: the response to " + exchange.describe() + " could not be sent: " + e);
         } finally {
-            if (outcome == Outcome.REUSABLE) {
-                group.release(channel);
-            } else {
-                group.discard(channel);
-            }
+            group.finish(channel, outcome);
         }
+    }
+
+    /** No thread was free for the request: 503, with a hint of when to try again. */
+    private void refused(Exchange exchange, ChannelPool.Refusal reason) {
+        String name = "process group '" + group.config().name() + "'";
+        String message = switch (reason) {
+            case BACKLOG_FULL -> "wsgi4j: " + group.config().listenBacklog() + " requests are already waiting for a "
+                    + "thread of " + name + " (--listen-backlog); " + exchange.describe() + " was answered 503 at once";
+            case TIMED_OUT -> "wsgi4j: no thread of " + name + " became free within "
+                    + group.config().timeouts().queue().toSeconds() + " s (--queue-timeout); " + exchange.describe()
+                    + " was not run and was answered 503";
+            case UNAVAILABLE -> "wsgi4j: " + name + " has no process able to serve (its processes are failing to "
+                    + "start); " + exchange.describe() + " was answered 503";
+        };
+        exchange.fail(503, message, group.retryAfterSeconds());
+    }
+
+    /** The server cut the request: it ran past --request-timeout, or past --graceful-timeout while its process was replaced. */
+    private void interrupted(Exchange exchange, WorkerChannel channel, Interruption interruption) {
+        InFlight request = channel.carrying();
+        String elapsed = request == null ? "?" : request.elapsed(System.nanoTime());
+        String where = "thread " + channel.thread() + " of daemon process " + channel.worker().pid();
+        String answer = exchange.isCommitted() ? "; response cut short"
+                : "; answered " + interruption.status() + " " + (interruption == Interruption.TIMED_OUT
+                ? "Gateway Timeout" : "Service Unavailable");
+        String message = switch (interruption) {
+            case TIMED_OUT -> "wsgi4j: " + exchange.describe() + " has run for " + elapsed + " s on " + where
+                    + ", longer than --request-timeout " + group.config().timeouts().request().toSeconds() + " s"
+                    + answer;
+            case EVICTED -> "wsgi4j: " + exchange.describe() + " was still running on " + where + " "
+                    + group.config().timeouts().graceful().toSeconds() + " s after its process began to be replaced "
+                    + "(--graceful-timeout)" + answer;
+        };
+        exchange.fail(interruption.status(), message, interruption == Interruption.EVICTED ? 1 : 0);
     }
 
     private Outcome relay(Exchange exchange, WorkerChannel channel) throws IOException, ClientGone {
@@ -201,9 +238,7 @@ public final class DaemonGateway implements Gateway {
 
     private void workerFailed(Exchange exchange, WorkerChannel channel, IOException e) {
         WorkerProcess worker = channel.worker();
-        if (worker.awaitExit(2000)) {
-            worker.awaitExitReported(2000);
-        }
+        worker.awaitExit(2000);
         String cause = worker.alive()
                 ? "it closed the connection (" + e.getMessage() + ")"
                 : worker.exitDescription();

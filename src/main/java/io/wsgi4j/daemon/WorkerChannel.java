@@ -14,8 +14,11 @@ final class WorkerChannel implements AutoCloseable {
     private final WorkerProcess worker;
     private final int thread;
     private final ByteBuffer header = ByteBuffer.allocate(Frame.HEADER_SIZE);
-    private volatile String current;
+    private volatile InFlight current;
+    private volatile Interruption interruption;
     private volatile boolean closed;
+    /** Whether it is in the pool of idle connections; guarded by the pool's lock. */
+    boolean pooled;
 
     WorkerChannel(SocketChannel socket, WorkerProcess worker, int thread) {
         this.socket = socket;
@@ -36,18 +39,32 @@ final class WorkerChannel implements AutoCloseable {
         return reader;
     }
 
-    /** Marks the request this channel now carries ("GET /x [request id]"), or null when idle. */
-    void carrying(String request) {
+    /** Marks the request this channel now carries, or null when idle. */
+    void carry(InFlight request) {
         current = request;
+        if (request != null) {
+            interruption = null;
+        }
     }
 
     /** The request this channel carries, or null. */
-    String carrying() {
+    InFlight carrying() {
         return current;
     }
 
-    boolean usable() {
-        return !closed && worker.accepting();
+    /** Cuts the connection in the middle of its request, for a reason the request's relay will report. */
+    void interrupt(Interruption why) {
+        interruption = why;
+        close();
+    }
+
+    /** Why the server cut this connection, or null if it did not. */
+    Interruption interruption() {
+        return interruption;
+    }
+
+    boolean isOpen() {
+        return !closed;
     }
 
     /** Sends a frame whose header space (5 bytes) is at the start of {@code frame}; fills the header in. */

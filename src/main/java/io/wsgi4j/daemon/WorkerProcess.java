@@ -3,46 +3,110 @@ package io.wsgi4j.daemon;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.platform.Posix;
+import io.wsgi4j.platform.ProcessSample;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** One daemon process of a group: a running Python worker, its log output and its connections. */
+/**
+ * One daemon process of a group: a running Python worker, its connections, what it is doing and
+ * where it is in its life (starting, serving, being replaced, stopping).
+ *
+ * <p>Request bookkeeping ({@link #begin}, {@link #end}) is synchronized on the process, so that the
+ * requests it was running when it died, or when it was replaced, are known exactly.
+ */
 final class WorkerProcess {
+    /** Where a process is in its life. */
+    enum State { STARTING, READY, STOPPING, EXITED }
+
+    /** What became of a request a thread of this process took. */
+    enum Outcome {
+        /** The response came back whole (or the application failed cleanly and was answered 500). */
+        COMPLETED,
+        /** The client went away, or the worker broke the protocol: the connection was dropped. */
+        DROPPED,
+        /** The process died or closed the connection while running it. */
+        FAILED,
+        /** The server cut it (--request-timeout, or past --graceful-timeout while being replaced). */
+        INTERRUPTED,
+        /** It never reached the process: it is tried on another thread. */
+        NOT_DELIVERED
+    }
+
+    /** Whether a thread took a request. */
+    enum Begin { REFUSED, BEGUN, BEGUN_LAST }
+
+    /** Receives what a worker announces on its log pipe besides log records. */
+    interface Listener {
+        /** A module the application loaded has changed (--reload-on-changes). */
+        void moduleChanged(WorkerProcess worker, String path);
+    }
+
     private final int slot;
+    private final int generation;
     private final Process process;
     private final OutputStream lifeline;
     private final ErrorLog log;
+    private final Listener listener;
     private final long startedNanos = System.nanoTime();
     private final List<WorkerChannel> channels = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Void> exitReported = new CompletableFuture<>();
-    private volatile boolean accepting = true;
 
-    private WorkerProcess(int slot, Process process, ErrorLog log) {
+    // Guarded by this.
+    private State state = State.STARTING;
+    private boolean accepting;
+    private long requests;
+    private int busy;
+    private long lastActivityNanos = startedNanos;
+    private long readyNanos;
+    private long stoppedAcceptingNanos;
+    private long terminatedNanos;
+    private final List<String> failed = new ArrayList<>();
+    private final List<String> interrupted = new ArrayList<>();
+
+    // Set by the group's supervisor, read by whoever reports the exit.
+    private volatile RecycleReason retiring;
+    private volatile String retiringDetail;
+    private volatile long replacedBy;
+    private volatile String killedBecause;
+    private volatile boolean startupTimedOut;
+    private volatile boolean dumping;
+    private volatile ProcessSample sample;
+    private volatile long sampledNanos;
+    private volatile CompletableFuture<Void> stacksDumped = new CompletableFuture<>();
+
+    private WorkerProcess(int slot, int generation, Process process, ErrorLog log, Listener listener) {
         this.slot = slot;
+        this.generation = generation;
         this.process = process;
         this.lifeline = process.getOutputStream();
         this.log = log;
+        this.listener = listener;
     }
 
     /**
      * Starts a daemon process and hands it its configuration.
      *
-     * @param command the interpreter and its arguments
-     * @param config  the worker's configuration, one JSON line
+     * @param generation which restart of the group it belongs to
+     * @param command    the interpreter and its arguments
+     * @param config     the worker's configuration, one JSON line
      */
-    static WorkerProcess start(int slot, List<String> command, java.util.Map<String, String> environment,
-                               java.nio.file.Path directory, String config, ErrorLog log) throws IOException {
+    static WorkerProcess start(int slot, int generation, List<String> command, Map<String, String> environment,
+                               Path directory, String config, ErrorLog log, Listener listener) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
-        WorkerProcess worker = new WorkerProcess(slot, process, log);
+        WorkerProcess worker = new WorkerProcess(slot, generation, process, log, listener);
         Thread.ofVirtual().name("wsgi4j-log-" + process.pid()).start(worker::pumpLog);
         try {
             worker.lifeline.write((config + "\n").getBytes(StandardCharsets.UTF_8));
@@ -57,6 +121,10 @@ final class WorkerProcess {
         return slot;
     }
 
+    int generation() {
+        return generation;
+    }
+
     long pid() {
         return process.pid();
     }
@@ -66,17 +134,16 @@ final class WorkerProcess {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     }
 
+    long startedNanos() {
+        return startedNanos;
+    }
+
     CompletableFuture<Process> onExit() {
         return process.onExit();
     }
 
     boolean alive() {
         return process.isAlive();
-    }
-
-    /** Whether new requests may be sent to this process. */
-    boolean accepting() {
-        return accepting && process.isAlive();
     }
 
     /** How the process ended ("killed by signal 9 (SIGKILL)"), or "still running". */
@@ -94,24 +161,181 @@ final class WorkerProcess {
         }
     }
 
-    /** The supervisor has logged this process's exit, with the requests it was running. */
-    void exitReported() {
-        exitReported.complete(null);
+    // -- life ---------------------------------------------------------------
+
+    synchronized State state() {
+        return state;
     }
 
+    /** Whether new requests may be given to it. */
+    synchronized boolean accepting() {
+        return accepting && process.isAlive();
+    }
+
+    /** It has loaded the application (a thread connected): it may take requests. Returns false if it could not. */
+    synchronized boolean markReady() {
+        if (state != State.STARTING) {
+            return false;
+        }
+        state = State.READY;
+        accepting = true;
+        readyNanos = System.nanoTime();
+        lastActivityNanos = readyNanos;
+        return true;
+    }
+
+    /** It takes no new requests from now on; returns false if it was not taking any. */
+    synchronized boolean stopAccepting() {
+        if (!accepting) {
+            return false;
+        }
+        accepting = false;
+        stoppedAcceptingNanos = System.nanoTime();
+        return true;
+    }
+
+    synchronized long readyNanos() {
+        return readyNanos;
+    }
+
+    synchronized long stoppedAcceptingNanos() {
+        return stoppedAcceptingNanos;
+    }
+
+    synchronized long terminatedNanos() {
+        return terminatedNanos;
+    }
+
+    /** Stops it taking requests and asks it to exit (SIGTERM to its process group). */
+    void terminate() {
+        synchronized (this) {
+            accepting = false;
+            if (state == State.EXITED) {
+                return;
+            }
+            if (state != State.STOPPING) {
+                state = State.STOPPING;
+                terminatedNanos = System.nanoTime();
+            }
+        }
+        Posix.killGroup(pid(), Posix.SIGTERM);
+        Posix.kill(pid(), Posix.SIGTERM);
+    }
+
+    /** Kills it and anything it started (SIGKILL to its process group); {@code why} goes in its exit line. */
+    void kill(String why) {
+        synchronized (this) {
+            accepting = false;
+            if (state != State.EXITED) {
+                state = State.STOPPING;
+            }
+        }
+        if (why != null && killedBecause == null) {
+            killedBecause = why;
+        }
+        Posix.killGroup(pid(), Posix.SIGKILL);
+        process.destroyForcibly();
+    }
+
+    /** The process has gone: nothing more is given to it. */
+    synchronized void markExited() {
+        state = State.EXITED;
+        accepting = false;
+        notifyAll();
+    }
+
+    // -- requests -----------------------------------------------------------
+
     /**
-     * Waits up to {@code millis} for the supervisor to log this process's exit: requests that saw
-     * it die keep their place in that line until it is written.
+     * A thread of this process takes a request, unless the process no longer accepts requests or
+     * has served its quota (then the caller tries another thread).
+     *
+     * @param quota           the most requests it serves (--maximum-requests), 0 for no limit
+     * @param mayExceedQuota  whether it serves on past its quota, being the only process left serving
+     * @return {@link Begin#BEGUN_LAST} for the request that reaches the quota
      */
-    void awaitExitReported(long millis) {
+    synchronized Begin begin(WorkerChannel channel, InFlight request, long quota, boolean mayExceedQuota) {
+        if (!accepting || channel.carrying() != null || !channel.isOpen()) {
+            return Begin.REFUSED;
+        }
+        if (quota > 0 && requests >= quota && !mayExceedQuota) {
+            return Begin.REFUSED;
+        }
+        requests++;
+        busy++;
+        lastActivityNanos = request.startNanos();
+        channel.carry(request);
+        return quota > 0 && requests == quota ? Begin.BEGUN_LAST : Begin.BEGUN;
+    }
+
+    /** The request on this channel is over. */
+    synchronized void end(WorkerChannel channel, Outcome outcome) {
+        InFlight request = channel.carrying();
+        if (request == null) {
+            return;
+        }
+        channel.carry(null);
+        busy--;
+        lastActivityNanos = System.nanoTime();
+        switch (outcome) {
+            case FAILED -> failed.add(request.toString());
+            case INTERRUPTED -> interrupted.add(request + " (" + describe(channel.interruption()) + ")");
+            case NOT_DELIVERED -> requests--;
+            default -> {
+            }
+        }
+        notifyAll();
+    }
+
+    /** Waits up to {@code millis} until no request is running on it. */
+    synchronized void awaitIdle(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         try {
-            exitReported.get(millis, TimeUnit.MILLISECONDS);
+            while (busy > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                wait(left);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // logged late or not at all: the request's own line still says what happened
         }
     }
+
+    synchronized long requests() {
+        return requests;
+    }
+
+    synchronized int busy() {
+        return busy;
+    }
+
+    synchronized long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    private static String describe(Interruption interruption) {
+        return interruption == Interruption.TIMED_OUT ? "504 after --request-timeout"
+                : "503 after --graceful-timeout";
+    }
+
+    /** The requests the server cut, each with the status it got and why. */
+    synchronized List<String> interruptedRequests() {
+        return List.copyOf(interrupted);
+    }
+
+    /** The requests that failed because the process died or closed their connection. */
+    synchronized List<String> failedRequests() {
+        return List.copyOf(failed);
+    }
+
+    /** The requests its threads are carrying now. */
+    List<InFlight> requestsInProgress() {
+        return channels.stream().map(WorkerChannel::carrying).filter(r -> r != null).toList();
+    }
+
+    // -- connections --------------------------------------------------------
 
     void addChannel(WorkerChannel channel) {
         channels.add(channel);
@@ -121,30 +345,112 @@ final class WorkerProcess {
         channels.remove(channel);
     }
 
-    /** The requests its threads are carrying now. */
-    List<String> requestsInProgress() {
-        return channels.stream().map(WorkerChannel::carrying).filter(r -> r != null).toList();
+    List<WorkerChannel> channels() {
+        return channels;
     }
 
-    /** Stops sending it requests and asks it to exit (SIGTERM to its process group). */
-    void terminate() {
-        accepting = false;
-        Posix.killGroup(pid(), Posix.SIGTERM);
-        Posix.kill(pid(), Posix.SIGTERM);
-    }
-
-    /** Kills it and anything it started (SIGKILL to its process group). */
-    void kill() {
-        accepting = false;
-        Posix.killGroup(pid(), Posix.SIGKILL);
-        process.destroyForcibly();
+    /** How many of its threads are connected. */
+    int connected() {
+        return (int) channels.stream().filter(WorkerChannel::isOpen).count();
     }
 
     /** Closes every connection to it. */
     void closeChannels() {
-        accepting = false;
         channels.forEach(WorkerChannel::close);
     }
+
+    // -- what the supervisor noted --------------------------------------------
+
+    RecycleReason retiring() {
+        return retiring;
+    }
+
+    String retiringDetail() {
+        return retiringDetail;
+    }
+
+    void retire(RecycleReason reason, String detail) {
+        retiringDetail = detail;
+        retiring = reason;
+    }
+
+    long replacedBy() {
+        return replacedBy;
+    }
+
+    void replacedBy(long pid) {
+        replacedBy = pid;
+    }
+
+    /** Why the server killed it, or null if it did not. */
+    String killedBecause() {
+        return killedBecause;
+    }
+
+    boolean startupTimedOut() {
+        return startupTimedOut;
+    }
+
+    void startupTimedOut(boolean value) {
+        startupTimedOut = value;
+    }
+
+    /** Claims the one stack dump a stuck process gets; false if one was already claimed. */
+    synchronized boolean claimDump() {
+        if (dumping) {
+            return false;
+        }
+        dumping = true;
+        return true;
+    }
+
+    ProcessSample sample() {
+        return sample;
+    }
+
+    long sampledNanos() {
+        return sampledNanos;
+    }
+
+    /** Reads its memory and CPU time from /proc now. */
+    ProcessSample resample() {
+        ProcessSample now = ProcessSample.of(pid()).orElse(sample);
+        sample = now;
+        sampledNanos = System.nanoTime();
+        return now;
+    }
+
+    /**
+     * Has the process write the Python stack of each of its threads to the error log, each tagged
+     * with the request that thread runs: SIGUSR2 to the worker's own handler, which needs the GIL;
+     * if it does not answer in time (a C extension holding the GIL), SIGQUIT to faulthandler,
+     * which dumps without it. Returns once the stacks are written or the wait is over.
+     */
+    void dumpStacks() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stacksDumped = done;
+        if (!Posix.kill(pid(), Posix.SIGUSR2)) {
+            return;
+        }
+        try {
+            done.get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            log.log(LogLevel.WARN, "wsgi4j: daemon process " + pid() + " did not write its Python stacks within 2 s "
+                    + "(a C extension holding the GIL?); asking faulthandler for them");
+            Posix.kill(pid(), Posix.SIGQUIT);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // never completed exceptionally
+        }
+    }
+
+    // -- the log pipe ---------------------------------------------------------
 
     private void pumpLog() {
         long pid = process.pid();
@@ -156,9 +462,13 @@ final class WorkerProcess {
         } catch (IOException e) {
             // the process is gone
         }
+        stacksDumped.complete(null);
     }
 
-    /** A line from the worker: a record (RS level US client US request-id US message) or raw output. */
+    /**
+     * A line from the worker: a log record (RS level US client US request-id US message), a
+     * notice for the server (GS verb SP argument), or raw output.
+     */
     private void logLine(long pid, String line) {
         if (!line.isEmpty() && line.charAt(0) == '\u001e') {
             String[] fields = line.substring(1).split("\u001f", 4);
@@ -167,6 +477,18 @@ final class WorkerProcess {
                 log.log(level, pid, fields[1], fields[2], fields[3]);
                 return;
             }
+        }
+        if (!line.isEmpty() && line.charAt(0) == '\u001d') {
+            String notice = line.substring(1);
+            int space = notice.indexOf(' ');
+            String verb = space < 0 ? notice : notice.substring(0, space);
+            String argument = space < 0 ? "" : notice.substring(space + 1);
+            switch (verb) {
+                case "stacks" -> stacksDumped.complete(null);
+                case "changed" -> listener.moduleChanged(this, argument);
+                default -> log.log(LogLevel.WARN, pid, null, null, "wsgi4j: unknown notice from the worker: " + notice);
+            }
+            return;
         }
         log.log(LogLevel.ERROR, pid, null, null, line);
     }

@@ -345,6 +345,15 @@ public final class Exchange {
      * @param message logged at error level when not null
      */
     public void fail(int status, String message) {
+        fail(status, message, 0);
+    }
+
+    /**
+     * As {@link #fail(int, String)}, telling the client when to try again.
+     *
+     * @param retryAfterSeconds the {@code Retry-After} header's value; none when 0
+     */
+    public void fail(int status, String message, long retryAfterSeconds) {
         if (message != null) {
             log(LogLevel.ERROR, message);
         }
@@ -363,6 +372,9 @@ public final class Exchange {
             reasonPhrase.withdraw();
         }
         response.reset();
+        if (retryAfterSeconds > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, retryAfterSeconds);
+        }
         request.setAttribute(ErrorPageAttributes.REQUEST_ID, id);
         Response.writeError(request, response, callback, status);
     }

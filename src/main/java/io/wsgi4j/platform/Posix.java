@@ -10,8 +10,12 @@ import java.nio.file.Path;
 
 /** The few POSIX calls the JDK does not offer, made through the FFM API. */
 public final class Posix {
+    public static final int SIGHUP = 1;
     public static final int SIGINT = 2;
+    public static final int SIGQUIT = 3;
     public static final int SIGKILL = 9;
+    public static final int SIGUSR1 = 10;
+    public static final int SIGUSR2 = 12;
     public static final int SIGTERM = 15;
 
     private static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
@@ -77,7 +81,9 @@ public final class Posix {
             case 7 -> "SIGBUS";
             case 8 -> "SIGFPE";
             case 9 -> "SIGKILL";
+            case 10 -> "SIGUSR1";
             case 11 -> "SIGSEGV";
+            case 12 -> "SIGUSR2";
             case 13 -> "SIGPIPE";
             case 14 -> "SIGALRM";
             case 15 -> "SIGTERM";

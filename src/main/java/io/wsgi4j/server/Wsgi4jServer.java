@@ -4,6 +4,7 @@ import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.daemon.DaemonGateway;
 import io.wsgi4j.daemon.ProcessGroup;
+import io.wsgi4j.daemon.RecycleReason;
 import io.wsgi4j.gateway.EnvironDefaults;
 import io.wsgi4j.http.HttpServer;
 import io.wsgi4j.log.AccessLog;
@@ -49,8 +50,8 @@ public final class Wsgi4jServer implements AutoCloseable {
         try {
             group.start();
             EnvironDefaults defaults = EnvironDefaults.of(config.application(), config.daemon(), config.documentRoot(),
-                    build.serverSoftware(), false);
-            DaemonGateway gateway = new DaemonGateway(group, defaults, config.serverName(), config.http().socketTimeout());
+                    build.serverSoftware(), config.daemon().runOnce());
+            DaemonGateway gateway = new DaemonGateway(group, defaults, config.serverName());
             http = new HttpServer(config, gateway, errorLog, accessLog, build.serverSoftware());
             http.start();
         } catch (Exception e) {
@@ -75,6 +76,11 @@ public final class Wsgi4jServer implements AutoCloseable {
 
     public ProcessGroup processGroup() {
         return group;
+    }
+
+    /** Restarts the daemon processes one at a time, each replaced once its successor is ready. */
+    public void gracefulRestart(String why) {
+        group.restartAll(RecycleReason.GRACEFUL_RESTART, why);
     }
 
     /** Waits until every daemon thread is connected, up to {@code timeout}; true if they are. */

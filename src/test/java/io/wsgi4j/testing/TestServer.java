@@ -43,6 +43,17 @@ public final class TestServer implements AutoCloseable {
      * @param options further start-server options
      */
     public static TestServer start(String script, String... options) throws Exception {
+        TestServer started = startWithoutWaiting(script, options);
+        if (!started.server.awaitWorkers(Duration.ofSeconds(30))) {
+            String log = started.errorLogText();
+            started.close();
+            throw new IllegalStateException("the daemon processes did not connect within 30 s; error log:\n" + log);
+        }
+        return started;
+    }
+
+    /** Starts a server as {@link #start} does, without waiting for its daemon processes to load the application. */
+    public static TestServer startWithoutWaiting(String script, String... options) throws Exception {
         Path root = Files.createTempDirectory("w4j");
         List<String> args = new ArrayList<>(List.of(script, "--port", "0", "--server-root", root.toString()));
         args.addAll(List.of(options));
@@ -50,11 +61,6 @@ public final class TestServer implements AutoCloseable {
         ServerConfig config = ConfigBuilder.build(parsed, APPS, Posix.uid());
         PythonInterpreter python = PythonInterpreter.locate(config.daemon().python(), APPS);
         Wsgi4jServer server = Wsgi4jServer.start(config, python, BuildInfo.load());
-        if (!server.awaitWorkers(Duration.ofSeconds(30))) {
-            server.close();
-            throw new IllegalStateException("the daemon processes did not connect within 30 s; error log:\n"
-                    + Files.readString(root.resolve("error_log")));
-        }
         return new TestServer(server, config, root);
     }
 
