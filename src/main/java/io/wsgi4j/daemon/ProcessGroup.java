@@ -410,7 +410,7 @@ public final class ProcessGroup implements AutoCloseable {
             startFailing = true;
             updateAvailability();
         }
-        worker.kill("after --startup-timeout " + seconds + " s");
+        worker.kill("as it was still importing the application after --startup-timeout " + seconds + " s");
     }
 
     /** Requests ran past --request-timeout: the process's stacks are logged and it is replaced. */
@@ -551,13 +551,13 @@ public final class ProcessGroup implements AutoCloseable {
                 : failed.size() + " request(s) in progress failed: " + String.join(", ", failed);
         String how = worker.killedBecause() != null
                 ? "was killed (SIGKILL) " + worker.killedBecause()
-                : worker.exitDescription();
+                : worker.exitDescription() + " after " + worker.uptimeMillis() + " ms";
         boolean replacing = !wasSuccessor && slot.successor != null;
         String next = replacing ? "process " + slot.successor.pid() + " takes over"
                 : slot.failures <= 1 ? "starting a new process"
                 : "next start in " + restartDelayMillis(slot.failures) + " ms";
         log.log(LogLevel.ERROR, "wsgi4j: daemon process " + worker.pid() + " " + config.displayName() + " " + how
-                + " after " + worker.uptimeMillis() + " ms" + (wasSuccessor ? " (it was starting to replace process "
+                + (wasSuccessor ? " (it was starting to replace process "
                 + (slot.current == null ? "-" : Long.toString(slot.current.pid())) + ")" : "") + "; " + requests
                 + "; " + next);
         if (!replacing) {
