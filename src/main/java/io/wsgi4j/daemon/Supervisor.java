@@ -75,6 +75,9 @@ final class Supervisor {
 
     private void check(long now) {
         for (WorkerProcess worker : group.workers()) {
+            if (!worker.alive()) {
+                continue; // its exit is being handled
+            }
             switch (worker.state()) {
                 case STARTING -> checkStartup(worker, now);
                 case READY -> {
@@ -83,7 +86,7 @@ final class Supervisor {
                     if (worker.accepting() && worker.retiring() == null) {
                         checkLimits(worker, now);
                     }
-                    if (!worker.accepting()) {
+                    if (worker.draining()) {
                         drain(worker, now);
                     }
                 }

@@ -194,6 +194,11 @@ final class WorkerProcess {
         return true;
     }
 
+    /** Whether it was told to take no more requests and has not been told to exit yet. */
+    synchronized boolean draining() {
+        return state == State.READY && !accepting && stoppedAcceptingNanos != 0;
+    }
+
     synchronized long readyNanos() {
         return readyNanos;
     }
