@@ -38,7 +38,7 @@ class RecyclingIT {
     void maximumRequestsReplacesProcessesWithNoFailedRequest() throws Exception {
         try (TestServer server = TestServer.start("pid.wsgi", "--processes", "2", "--threads", "2",
                 "--maximum-requests", "5")) {
-            Map<String, Integer> sequential = sequential(server, "/", 200);
+            Map<String, Integer> sequential = sequential(server, "/?sleep=0.01", 200);
             assertTrue(sequential.size() >= 6, "the pids hardly changed: " + sequential);
 
             Map<String, Integer> concurrent = new HashMap<>();
