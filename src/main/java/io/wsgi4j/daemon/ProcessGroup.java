@@ -308,10 +308,13 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    /** Replaces the next process of an older generation, once no replacement is under way. */
+    /**
+     * Replaces the next process of an older generation, once no replacement is under way: a new
+     * version that fails to start stops the restart there, with the other processes still serving.
+     */
     private void advanceRolling() {
         for (Slot slot : slots) {
-            if (slot.successor != null) {
+            if (slot.successor != null || slot.restartScheduled) {
                 return;
             }
         }

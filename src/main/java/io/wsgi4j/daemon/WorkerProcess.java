@@ -335,11 +335,6 @@ final class WorkerProcess {
         return List.copyOf(failed);
     }
 
-    /** The requests its threads are carrying now. */
-    List<InFlight> requestsInProgress() {
-        return channels.stream().map(WorkerChannel::carrying).filter(r -> r != null).toList();
-    }
-
     // -- connections --------------------------------------------------------
 
     void addChannel(WorkerChannel channel) {

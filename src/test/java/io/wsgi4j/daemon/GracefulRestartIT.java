@@ -182,6 +182,37 @@ class GracefulRestartIT {
     }
 
     @Test
+    void aNewVersionThatCannotStartLeavesTheOldOneServing() throws Exception {
+        Path script = dir.resolve("app.wsgi");
+        String app = """
+                import time
+                %s
+                def application(environ, start_response):
+                    start_response('200 OK', [('Content-Type', 'text/plain')])
+                    return [b'%s']
+                """;
+        Files.writeString(script, app.formatted("", "one"));
+        try (TestServer server = TestServer.start(script.toString(), "--processes", "2", "--threads", "2",
+                "--startup-timeout", "1");
+             Load load = new Load(server.port(), "/", 4)) {
+            Thread.sleep(500);
+            Files.writeString(script, app.formatted("time.sleep(3600)", "two"));
+            Files.setLastModifiedTime(script, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
+            server.awaitLogLine(l -> l.contains("is still importing the application after 1 s"), Duration.ofSeconds(10));
+            server.awaitLogLine(l -> l.contains("failed 2 times in a row"), Duration.ofSeconds(15));
+            assertEquals(List.of(), load.failures, "the old version stopped serving");
+            assertEquals(Set.of("one"), load.resetRecent());
+
+            Files.writeString(script, app.formatted("", "three"));
+            Files.setLastModifiedTime(script, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 4000));
+            load.awaitOnlyNew(Set.of("one"), 1);
+            assertTrue(server.server().awaitWorkers(Duration.ofSeconds(30)));
+            load.close();
+            assertEquals(List.of(), load.failures);
+        }
+    }
+
+    @Test
     void reloadOnChangesWatchesTheModulesTheApplicationImported() throws Exception {
         Path module = dir.resolve("helper_for_reload.py");
         Files.writeString(module, "VALUE = b'one'\n");
