@@ -66,7 +66,9 @@ public final class HttpServer {
         boolean keepAlive = !config.http().keepAliveTimeout().isZero();
         http.setPersistentConnectionsEnabled(keepAlive);
 
-        connector = new ServerConnector(server, 1, -1, new Http1ConnectionFactory(http, limits));
+        HeadAllowance head = new HeadAllowance(config.http().readTimeouts());
+        connector = new ServerConnector(server, 1, -1,
+                new Http1ConnectionFactory(http, limits, head, config.http().socketTimeout().toMillis(), log));
         connector.setHost(config.listenHost().isEmpty() ? null : config.listenHost());
         connector.setPort(config.port());
         connector.setIdleTimeout((keepAlive ? config.http().keepAliveTimeout() : config.http().socketTimeout()).toMillis());
