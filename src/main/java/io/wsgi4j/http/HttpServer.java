@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -74,6 +75,9 @@ public final class HttpServer {
         connector.setIdleTimeout((keepAlive ? config.http().keepAliveTimeout() : config.http().socketTimeout()).toMillis());
         connector.setAcceptQueueSize(511);
         server.addConnector(connector);
+        // Apache's MaxRequestWorkers: past the limit the connector stops accepting, and new
+        // connections wait in the kernel's listen queue.
+        server.addBean(new NetworkConnectionLimit(config.http().maxClients(), connector));
 
         server.setErrorHandler(new ErrorPages());
         server.setHandler(new GracefulHandler(new Routes(config, gateway, log, serverSoftware, server.getByteBufferPool())));
