@@ -125,34 +125,51 @@ final class HeadTimer {
 
     private void schedule(long nanos) {
         int scheduled = generation;
-        task = scheduler.schedule(() -> {
-            try {
-                // Off the scheduler's thread: the check may wait for a parse to finish.
-                executor.execute(() -> check(scheduled));
-            } catch (RejectedExecutionException stopping) {
-                // The server is stopping and closes the connection itself.
-            }
-        }, Math.max(nanos, 0), TimeUnit.NANOSECONDS);
+        task = scheduler.schedule(() -> fire(scheduled), Math.max(nanos, 0), TimeUnit.NANOSECONDS);
     }
 
-    private void check(int scheduled) {
-        lock.lock();
-        try {
-            if (!timing || scheduled != generation || !endPoint.isOpen()) {
-                return;
+    /**
+     * On the scheduler's thread, like Jetty's idle timeouts: the pool's queue stays free for the other
+     * connections however many heads expire at once. A parse in progress holds the lock; the scheduler
+     * does not wait for it, a pool thread does.
+     */
+    private void fire(int scheduled) {
+        if (lock.tryLock()) {
+            try {
+                check(scheduled);
+            } finally {
+                lock.unlock();
             }
-            long bytes = parser.getHeaderLength();
-            long left = allowance.nanosLeft(startNanos, System.nanoTime(), bytes);
-            if (left > 0) {
-                // The bytes that arrived since earned more time (--header-min-rate).
-                schedule(left);
-                return;
-            }
-            stop();
-            expired = true;
-            expiry.accept(bytes);
-        } finally {
-            lock.unlock();
+            return;
         }
+        try {
+            executor.execute(() -> {
+                lock.lock();
+                try {
+                    check(scheduled);
+                } finally {
+                    lock.unlock();
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            // The server is stopping and closes the connection itself.
+        }
+    }
+
+    /** With the lock held. */
+    private void check(int scheduled) {
+        if (!timing || scheduled != generation || !endPoint.isOpen()) {
+            return;
+        }
+        long bytes = parser.getHeaderLength();
+        long left = allowance.nanosLeft(startNanos, System.nanoTime(), bytes);
+        if (left > 0) {
+            // The bytes that arrived since earned more time (--header-min-rate).
+            schedule(left);
+            return;
+        }
+        stop();
+        expired = true;
+        expiry.accept(bytes);
     }
 }
