@@ -15,6 +15,7 @@ import org.eclipse.jetty.util.Callback;
 /** Every error response the server writes itself: Apache's short HTML pages, the same for Jetty's errors and ours. */
 public final class ErrorPages extends ErrorHandler {
     private static final HttpField HTML = new HttpField(HttpHeader.CONTENT_TYPE, "text/html; charset=iso-8859-1");
+    private static final HttpField CLOSE = new HttpField(HttpHeader.CONNECTION, "close");
 
     /** Apache's text for each status, where it has one. */
     static String explanation(int status) {
@@ -70,6 +71,10 @@ public final class ErrorPages extends ErrorHandler {
         Object id = request.getAttribute(ErrorPageAttributes.REQUEST_ID);
         byte[] body = page(code, id == null ? null : id.toString()).getBytes(StandardCharsets.ISO_8859_1);
         response.getHeaders().put(HTML);
+        if (code == HttpStatus.REQUEST_TIMEOUT_408) {
+            // The connection closes after a 408; Jetty says so only to HTTP/1.1 requests it has parsed.
+            response.getHeaders().put(CLOSE);
+        }
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
     }

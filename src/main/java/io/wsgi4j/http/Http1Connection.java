@@ -1,6 +1,10 @@
 package io.wsgi4j.http;
 
+import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.gateway.RequestTarget;
+import io.wsgi4j.log.ErrorLog;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpException;
@@ -16,17 +20,64 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
  * Jetty's HTTP/1.1 connection with what its parser does not offer: Apache's per-line head limits,
- * the raw request target kept for REQUEST_URI, and a few refusals of ambiguous requests.
+ * the raw request target kept for REQUEST_URI, a few refusals of ambiguous requests, and the
+ * header read timeout ({@link HeadTimer}).
  *
  * <p>Hooks into Jetty's parser callbacks ({@code HttpConnection.RequestHandler}); each check
  * throws the {@link BadMessageException} that Jetty turns into the error response.
  */
 final class Http1Connection extends HttpConnection {
     private final RequestLimits limits;
+    private final HeadAllowance allowance;
+    private final ErrorLog log;
+    private final HeadTimer headTimer;
+    private final Runnable fillAndParse = this::fillAndParse;
 
-    Http1Connection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, RequestLimits limits) {
+    Http1Connection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, RequestLimits limits,
+                    HeadAllowance allowance, long socketTimeoutMillis, ErrorLog log) {
         super(configuration, connector, endPoint);
         this.limits = limits;
+        this.allowance = allowance;
+        this.log = log;
+        this.headTimer = new HeadTimer(allowance, connector.getScheduler(), connector.getExecutor(), endPoint,
+                getParser(), socketTimeoutMillis, connector.getIdleTimeout(), this::headTimedOut);
+    }
+
+    @Override
+    public void onFillable() {
+        headTimer.parse(fillAndParse);
+    }
+
+    private void fillAndParse() {
+        // After a 408 the parser is closed, and a parse makes Jetty close the connection: not while the
+        // 408 is still on its way (its exchange is not done), so the bytes that woke us stay unread.
+        // Once it is written, Jetty calls onFillable again (and closes), or closes at once.
+        if (headTimer.expired() && getHttpChannel().getRequest() != null) {
+            return;
+        }
+        super.onFillable();
+    }
+
+    /** Answers 408 as Jetty answers a head its parser refuses: the parser stops, the handler sends the error. */
+    private void headTimedOut(long bytes) {
+        log.log(LogLevel.INFO, client(), null, allowance.expired(bytes));
+        getParser().close();
+        getParser().getHandler().badMessage(
+                new BadMessageException(HttpStatus.REQUEST_TIMEOUT_408, "request head not received in time"));
+    }
+
+    private String client() {
+        SocketAddress address = getEndPoint().getRemoteSocketAddress();
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        headTimer.close();
+        super.onClose(cause);
     }
 
     @Override
@@ -91,6 +142,7 @@ final class Http1Connection extends HttpConnection {
 
         @Override
         public boolean headerComplete() {
+            headTimer.complete();
             boolean handle = super.headerComplete();
             Request request = getHttpChannel().getRequest();
             if (request != null) {
@@ -101,6 +153,7 @@ final class Http1Connection extends HttpConnection {
 
         @Override
         public void badMessage(HttpException failure) {
+            headTimer.complete();
             // Jetty answers a request line without a valid HTTP/1.x version with 505 (taking it for
             // HTTP/0.9) or 426; it is a malformed request line, which gets 400 (RFC 9112 section 3).
             int code = failure.getCode();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -66,12 +67,17 @@ public final class HttpServer {
         boolean keepAlive = !config.http().keepAliveTimeout().isZero();
         http.setPersistentConnectionsEnabled(keepAlive);
 
-        connector = new ServerConnector(server, 1, -1, new Http1ConnectionFactory(http, limits));
+        HeadAllowance head = new HeadAllowance(config.http().readTimeouts());
+        connector = new ServerConnector(server, 1, -1,
+                new Http1ConnectionFactory(http, limits, head, config.http().socketTimeout().toMillis(), log));
         connector.setHost(config.listenHost().isEmpty() ? null : config.listenHost());
         connector.setPort(config.port());
         connector.setIdleTimeout((keepAlive ? config.http().keepAliveTimeout() : config.http().socketTimeout()).toMillis());
         connector.setAcceptQueueSize(511);
         server.addConnector(connector);
+        // Apache's MaxRequestWorkers: past the limit the connector stops accepting, and new
+        // connections wait in the kernel's listen queue.
+        server.addBean(new NetworkConnectionLimit(config.http().maxClients(), connector));
 
         server.setErrorHandler(new ErrorPages());
         server.setHandler(new GracefulHandler(new Routes(config, gateway, log, serverSoftware, server.getByteBufferPool())));

@@ -128,8 +128,10 @@ final class Routes extends Handler.Abstract.NonBlocking {
      */
     private Callback duringRequest(Request request, Callback callback) {
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-        long keepAlive = endPoint.getIdleTimeout();
+        long keepAlive = request.getConnectionMetaData().getConnector().getIdleTimeout();
         endPoint.setIdleTimeout(config.http().socketTimeout().toMillis());
-        return Callback.from(callback, () -> endPoint.setIdleTimeout(keepAlive));
+        // Restored before the exchange completes: once it has, the connection may already be reading
+        // (and timing) the next request, whose timeout this must not overwrite.
+        return Callback.from(() -> endPoint.setIdleTimeout(keepAlive), callback);
     }
 }
