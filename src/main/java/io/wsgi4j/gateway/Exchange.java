@@ -9,19 +9,20 @@ import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * One HTTP request on its way through a gateway: reads the request body for the application,
+ * One HTTP request on its way through a gateway: receives the request body for the application,
  * writes its response, and completes the exchange exactly once, whatever happens.
  *
  * <p>Used from the request's own virtual thread only; every method may block.
  */
 public final class Exchange {
+    private static final int FILE_BUFFER = 128 * 1024;
+
     /** The request body could not be read; the message is for the application and the log. */
     public static final class BodyException extends IOException {
         private final int status;
@@ -35,11 +36,16 @@ public final class Exchange {
         public int status() {
             return status;
         }
-    }
 
-    private static final int FILE_BUFFER = 128 * 1024;
-    /** The most body bytes gathered for one read of the application. */
-    private static final int GATHER_MAX = 256 * 1024;
+        /**
+         * The level of its log line: a slow or vanished client is the client's business (info, as
+         * Apache logs it), a body over the limit or a spool that cannot be written the site's (error).
+         */
+        public LogLevel level() {
+            return status == HttpStatus.REQUEST_TIMEOUT_408 || status == HttpStatus.BAD_REQUEST_400
+                    ? LogLevel.INFO : LogLevel.ERROR;
+        }
+    }
 
     private final Request request;
     private final Response response;
@@ -48,14 +54,10 @@ public final class Exchange {
     private final String client;
     private final RequestPath path;
     private final ErrorLog log;
-    private final long bodyLimit;
+    private final ExchangeSettings settings;
     private final boolean head;
-
-    private Content.Chunk pending;
-    private ByteBuffer gathered;
-    private boolean bodyEnded;
-    private long bodyRead;
-    private int bodyFailureStatus;
+    private final BodyReader body;
+    private ReceivedBody received;
 
     private boolean started;
     private ReasonPhrase reasonPhrase;
@@ -66,17 +68,17 @@ public final class Exchange {
     private boolean completed;
 
     public Exchange(Request request, Response response, Callback callback, String id, RequestPath path,
-                    ErrorLog log, long bodyLimit) {
+                    ErrorLog log, ExchangeSettings settings) {
         this.request = request;
         this.response = response;
         this.callback = callback;
         this.id = id;
         this.path = path;
         this.log = log;
-        this.bodyLimit = bodyLimit;
+        this.settings = settings;
         this.client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
         this.head = HttpMethod.HEAD.is(request.getMethod());
-        this.bodyEnded = !hasBody(request);
+        this.body = new BodyReader(request, settings.limitRequestBody(), settings.readTimeouts());
     }
 
     public Request request() {
@@ -107,109 +109,31 @@ public final class Exchange {
         log.log(level, client, id, message);
     }
 
-    private static boolean hasBody(Request request) {
-        long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        return length > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-    }
-
     // -- the request body ---------------------------------------------------
 
-    /** Whether the whole body has been read (or there is none). */
-    public boolean bodyComplete() {
-        return bodyEnded && (pending == null || !pending.hasRemaining());
-    }
-
     /**
-     * Up to {@code max} bytes of the body that have already arrived, without waiting.
-     * Never asks for more, so an {@code Expect: 100-continue} is not answered by it.
-     *
-     * @return the bytes (valid until the next read), empty when none are available yet
+     * Receives the whole request body before the application runs, within the body timeout and the
+     * size limit: in memory up to 1 MiB, else into a spool file that {@link #release()} deletes. A
+     * request with {@code Expect: 100-continue} is left for the application to read ({@code 100
+     * Continue} goes out when it does, through {@link #readBody}).
      */
-    public ByteBuffer readAvailable(int max) throws BodyException {
-        if (request.getHeaders().contains(HttpHeader.EXPECT)) {
-            return ByteBuffer.allocate(0);
+    public ReceivedBody receiveBody() throws BodyException {
+        if (request.getHeaders().contains(HttpHeader.EXPECT) && !body.complete()) {
+            received = new ReceivedBody.Deferred();
+        } else {
+            received = BodyReceiver.receive(body, settings.spoolDirectory(), id);
         }
-        return read(max, false);
+        return received;
     }
 
     /**
-     * Up to {@code max} bytes of the body, waiting for at least one, with whatever else has
-     * already arrived: Jetty hands the body over a network read at a time (a few KiB), and each
-     * piece would otherwise cost the worker a round trip.
+     * Up to {@code max} bytes of a body the application reads as it runs, waiting for at least one,
+     * with whatever else has already arrived.
      *
      * @return the bytes (valid until the next read); empty at the end of the body
      */
     public ByteBuffer readBody(int max) throws BodyException {
-        ByteBuffer piece = read(max, true);
-        if (!piece.hasRemaining() || piece.remaining() >= max || bodyComplete()) {
-            return piece;
-        }
-        if (gathered == null || gathered.capacity() < max) {
-            gathered = ByteBuffer.allocate(Math.min(max, GATHER_MAX));
-        }
-        gathered.clear().limit(Math.min(max, gathered.capacity()));
-        // Copied before the next read, which may release the chunk this piece belongs to.
-        gathered.put(piece.limit(piece.position() + Math.min(piece.remaining(), gathered.remaining())));
-        while (gathered.hasRemaining()) {
-            piece = read(gathered.remaining(), false);
-            if (!piece.hasRemaining()) {
-                break;
-            }
-            gathered.put(piece);
-        }
-        return gathered.flip();
-    }
-
-    private ByteBuffer read(int max, boolean wait) throws BodyException {
-        if (bodyFailureStatus != 0) {
-            throw new BodyException(bodyFailureStatus, "the request body could not be read");
-        }
-        while (pending == null || !pending.hasRemaining()) {
-            if (pending != null) {
-                pending.release();
-                pending = null;
-            }
-            if (bodyEnded) {
-                return ByteBuffer.allocate(0);
-            }
-            Content.Chunk chunk = request.read();
-            if (chunk == null) {
-                if (!wait) {
-                    return ByteBuffer.allocate(0);
-                }
-                try (Blocker.Runnable blocker = Blocker.runnable()) {
-                    request.demand(blocker);
-                    blocker.block();
-                } catch (IOException e) {
-                    throw failBody(HttpStatus.BAD_REQUEST_400, "reading the request body failed: " + e.getMessage());
-                }
-                continue;
-            }
-            if (Content.Chunk.isFailure(chunk)) {
-                Throwable failure = chunk.getFailure();
-                throw failBody(HttpStatus.BAD_REQUEST_400, "the client did not send the whole request body ("
-                        + (failure == null ? "connection closed" : failure.getMessage()) + ")");
-            }
-            bodyEnded = chunk.isLast();
-            bodyRead += chunk.remaining();
-            if (bodyLimit > 0 && bodyRead > bodyLimit) {
-                chunk.release();
-                throw failBody(HttpStatus.PAYLOAD_TOO_LARGE_413, "the request body is larger than the limit of "
-                        + bodyLimit + " bytes (--limit-request-body)");
-            }
-            pending = chunk;
-        }
-        ByteBuffer source = pending.getByteBuffer();
-        int n = Math.min(max, source.remaining());
-        ByteBuffer slice = source.slice(source.position(), n);
-        source.position(source.position() + n);
-        return slice;
-    }
-
-    private BodyException failBody(int status, String message) {
-        bodyFailureStatus = status;
-        bodyEnded = true;
-        return new BodyException(status, message);
+        return body.gather(max);
     }
 
     // -- the response -----------------------------------------------------
@@ -351,8 +275,8 @@ public final class Exchange {
         if (completed) {
             return;
         }
-        if (bodyFailureStatus != 0 && status == HttpStatus.INTERNAL_SERVER_ERROR_500) {
-            status = bodyFailureStatus;
+        if (body.failureStatus() != 0 && status == HttpStatus.INTERNAL_SERVER_ERROR_500) {
+            status = body.failureStatus();
         }
         if (response.isCommitted()) {
             abort(new IOException("response failed after it was started"));
@@ -363,6 +287,10 @@ public final class Exchange {
             reasonPhrase.withdraw();
         }
         response.reset();
+        if (body.failureStatus() != 0) {
+            // What is left of the body cannot be told from the next request.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         request.setAttribute(ErrorPageAttributes.REQUEST_ID, id);
         Response.writeError(request, response, callback, status);
     }
@@ -376,11 +304,19 @@ public final class Exchange {
         callback.failed(cause);
     }
 
-    /** Releases what the exchange still holds. */
+    /**
+     * Releases what the exchange holds for the request: the body's last chunk, its spool file. Called
+     * when the application is done.
+     */
     public void release() {
-        if (pending != null) {
-            pending.release();
-            pending = null;
+        body.release();
+        if (received instanceof ReceivedBody.Spooled spooled) {
+            try {
+                spooled.spool().close();
+            } catch (IOException e) {
+                log(LogLevel.WARN, "wsgi4j: the spooled request body " + spooled.spool().path()
+                        + " could not be deleted: " + e.getMessage());
+            }
         }
     }
 }
