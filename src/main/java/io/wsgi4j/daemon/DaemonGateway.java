@@ -187,7 +187,10 @@ public final class DaemonGateway implements Gateway {
         }
     }
 
-    /** Opens the worker's file through /proc, so that its bytes go from the file to the client directly. */
+    /**
+     * Opens the worker's file through /proc, so that its bytes go from the file to the client
+     * directly, and queues it: the worker thread is free once it has sent END, before the file is sent.
+     */
     private static void sendFile(Exchange exchange, WorkerChannel channel, ByteBuffer request)
             throws IOException, ClientGone {
         int fd = request.getInt();
@@ -201,13 +204,16 @@ public final class DaemonGateway implements Gateway {
             channel.send(Frame.FILE_ACK, ByteBuffer.wrap(new byte[]{0}));
             return;
         }
-        try (file) {
+        try {
             channel.send(Frame.FILE_ACK, ByteBuffer.wrap(new byte[]{1}));
-            try {
-                exchange.sendFile(file, offset, count);
-            } catch (IOException e) {
-                throw new ClientGone(e);
-            }
+        } catch (IOException e) {
+            file.close();
+            throw e;
+        }
+        try {
+            exchange.sendFile(file, offset, count);
+        } catch (IOException e) {
+            throw new ClientGone(e);
         }
     }
 

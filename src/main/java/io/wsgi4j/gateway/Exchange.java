@@ -11,18 +11,17 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 
 /**
  * One HTTP request on its way through a gateway: receives the request body for the application,
- * writes its response, and completes the exchange exactly once, whatever happens.
+ * buffers its response for the client, and completes the exchange exactly once, whatever happens.
  *
- * <p>Used from the request's own virtual thread only; every method may block.
+ * <p>Used from the request's own virtual thread; the reading methods may block, the writing ones
+ * only while the response buffer is full. The exchange may complete later, on a Jetty thread, when
+ * the client has taken the last buffered byte.
  */
 public final class Exchange {
-    private static final int FILE_BUFFER = 128 * 1024;
-
     /** The request body could not be read; the message is for the application and the log. */
     public static final class BodyException extends IOException {
         private final int status;
@@ -49,7 +48,7 @@ public final class Exchange {
 
     private final Request request;
     private final Response response;
-    private final Callback callback;
+    private final Completion completion;
     private final String id;
     private final String client;
     private final RequestPath path;
@@ -58,6 +57,7 @@ public final class Exchange {
     private final boolean head;
     private final BodyReader body;
     private ReceivedBody received;
+    private ResponseBuffer buffer;
 
     private boolean started;
     private ReasonPhrase reasonPhrase;
@@ -65,13 +65,13 @@ public final class Exchange {
     private long declaredLength = -1;
     private long written;
     private boolean truncationLogged;
-    private boolean completed;
+    private boolean lastQueued;
 
     public Exchange(Request request, Response response, Callback callback, String id, RequestPath path,
                     ErrorLog log, ExchangeSettings settings) {
         this.request = request;
         this.response = response;
-        this.callback = callback;
+        this.completion = new Completion(callback);
         this.id = id;
         this.path = path;
         this.log = log;
@@ -143,10 +143,6 @@ public final class Exchange {
         return response.isCommitted();
     }
 
-    public boolean isCompleted() {
-        return completed;
-    }
-
     /** Sets the status and headers the application gave; they are sent with the first body bytes. */
     public void start(ResponseHead head) throws ResponseHead.InvalidHeadException {
         started = true;
@@ -186,15 +182,17 @@ public final class Exchange {
         bodyless = head.status() == 204 || head.status() == 304 || this.head && declaredLength >= 0;
     }
 
-    /** Writes response body bytes, waiting until they are taken. */
+    /**
+     * Queues response body bytes for the client (copied: {@code data} may be reused at once), waiting
+     * only while the response buffer is full.
+     *
+     * @param last no more bytes follow; a body given whole this way gets a Content-Length
+     * @throws IOException the client went away, or stopped reading for the socket timeout
+     */
     public void write(ByteBuffer data, boolean last) throws IOException {
         int length = data.remaining();
         if (declaredLength >= 0 && written + length > declaredLength) {
-            if (!truncationLogged) {
-                truncationLogged = true;
-                log(LogLevel.WARN, "wsgi4j: the response body is longer than its Content-Length of "
-                        + declaredLength + " bytes; the excess is not sent");
-            }
+            truncated();
             data = data.slice(data.position(), (int) Math.max(0, declaredLength - written));
             length = data.remaining();
         }
@@ -208,37 +206,49 @@ public final class Exchange {
         if (length == 0 && !last) {
             return;
         }
-        try (Blocker.Callback blocker = Blocker.callback()) {
-            response.write(last, data, blocker);
-            blocker.block();
-        }
-        if (last) {
-            completed = true;
-            callback.succeeded();
-        }
+        buffer().write(data, last);
+        lastQueued = last;
     }
 
-    /** Sends {@code count} bytes of an open file from {@code offset}, without them passing through Python. */
+    /**
+     * Queues {@code count} bytes of an open file from {@code offset}, which go to the client without
+     * passing through Python; takes the file, which is closed once sent (or when the exchange fails).
+     */
     public void sendFile(FileChannel file, long offset, long count) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(FILE_BUFFER, Math.max(count, 1)));
-        long position = offset;
-        long left = count;
-        while (left > 0) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), left));
-            int n = file.read(buffer, position);
-            if (n < 0) {
-                break;
-            }
-            buffer.flip();
-            position += n;
-            left -= n;
-            write(buffer, false);
+        if (declaredLength >= 0 && written + count > declaredLength) {
+            truncated();
+            count = Math.max(0, declaredLength - written);
+        }
+        written += count;
+        if (bodyless || count == 0) {
+            file.close();
+            return;
+        }
+        buffer().sendFile(file, offset, count);
+    }
+
+    private void truncated() {
+        if (!truncationLogged) {
+            truncationLogged = true;
+            log(LogLevel.WARN, "wsgi4j: the response body is longer than its Content-Length of "
+                    + declaredLength + " bytes; the excess is not sent");
         }
     }
 
-    /** The application finished its response: completes the exchange. */
+    private ResponseBuffer buffer() {
+        if (buffer == null) {
+            buffer = new ResponseBuffer(response, completion, settings.responseBufferSize(),
+                    message -> log(LogLevel.ERROR, message));
+        }
+        return buffer;
+    }
+
+    /**
+     * The application finished its response: queues its end. The exchange completes when the client
+     * has taken the last byte; the caller need not wait for that.
+     */
     public void finish() {
-        if (completed) {
+        if (lastQueued || completion.isDone()) {
             return;
         }
         if (!started) {
@@ -252,11 +262,8 @@ public final class Exchange {
             return;
         }
         try {
-            write(ByteBuffer.allocate(0), true);
-            if (!completed) {
-                completed = true;
-                callback.succeeded();
-            }
+            buffer().write(ByteBuffer.allocate(0), true);
+            lastQueued = true;
         } catch (IOException e) {
             abort(e);
         }
@@ -265,6 +272,7 @@ public final class Exchange {
     /**
      * Ends the exchange with an error: an error page with this status if nothing was sent yet,
      * else the connection is cut (the client sees a truncated response, never a wrong one).
+     * A request whose body could not be read gets that failure's status instead of a 500.
      *
      * @param message logged at error level when not null
      */
@@ -272,7 +280,7 @@ public final class Exchange {
         if (message != null) {
             log(LogLevel.ERROR, message);
         }
-        if (completed) {
+        if (completion.isDone()) {
             return;
         }
         if (body.failureStatus() != 0 && status == HttpStatus.INTERNAL_SERVER_ERROR_500) {
@@ -282,7 +290,9 @@ public final class Exchange {
             abort(new IOException("response failed after it was started"));
             return;
         }
-        completed = true;
+        if (!completion.claim()) {
+            return;
+        }
         if (reasonPhrase != null) {
             reasonPhrase.withdraw();
         }
@@ -292,21 +302,20 @@ public final class Exchange {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         request.setAttribute(ErrorPageAttributes.REQUEST_ID, id);
-        Response.writeError(request, response, callback, status);
+        Response.writeError(request, response, completion.target(), status);
     }
 
     /** Cuts the connection: used when a response cannot be finished properly. */
     public void abort(Throwable cause) {
-        if (completed) {
-            return;
+        if (buffer != null) {
+            buffer.abort(cause);
         }
-        completed = true;
-        callback.failed(cause);
+        completion.failed(cause);
     }
 
     /**
      * Releases what the exchange holds for the request: the body's last chunk, its spool file. Called
-     * when the application is done.
+     * when the application is done; the response may still be on its way to the client.
      */
     public void release() {
         body.release();
