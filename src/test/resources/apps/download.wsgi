@@ -46,7 +46,10 @@ def application(environ, start_response):
         return Recorded(environ, query['tag'], blocks(4 << 30))
     if path == '/file':
         f = open(os.path.join(test_dir(environ), query['name']), 'rb')
-        start_response('200 OK', [('Content-Type', 'application/octet-stream')])
+        headers = [('Content-Type', 'application/octet-stream')]
+        if 'length' in query:
+            headers.append(('Content-Length', query['length']))
+        start_response('200 OK', headers)
         wrapper = environ['wsgi.file_wrapper'](f)
         original_close = f.close
 

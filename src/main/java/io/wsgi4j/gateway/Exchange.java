@@ -224,6 +224,11 @@ public final class Exchange {
             file.close();
             return;
         }
+        if (!response.isCommitted()) {
+            // The head goes out now, from this thread: the file is read and written by another, and
+            // an uncommitted response must mean that nothing is queued (see fail()).
+            buffer().write(ByteBuffer.allocate(0), false);
+        }
         buffer().sendFile(file, offset, count);
     }
 
@@ -258,7 +263,9 @@ public final class Exchange {
         if (declaredLength >= 0 && written < declaredLength && !bodyless) {
             log(LogLevel.ERROR, "wsgi4j: the response body ended after " + written + " of the "
                     + declaredLength + " bytes its Content-Length promised; closing the connection");
-            abort(new IOException("response shorter than its Content-Length"));
+            // What there was still goes out, then the connection is cut.
+            buffer().cut(new IOException("response shorter than its Content-Length"));
+            lastQueued = true;
             return;
         }
         try {

@@ -117,6 +117,17 @@ final class ResponseBuffer {
         pump();
     }
 
+    /** Queues the end of a response that cannot be finished: once what is queued is written, the exchange fails. */
+    void cut(Throwable cause) {
+        lock.lock();
+        try {
+            queue.add(new Cut(cause));
+        } finally {
+            lock.unlock();
+        }
+        pump();
+    }
+
     /** Drops what is queued (the exchange is being cut); a write already outstanding still completes or fails. */
     void abort(Throwable cause) {
         lock.lock();
@@ -165,10 +176,20 @@ final class ResponseBuffer {
                     fileThread.start();
                     return;
                 }
-                part.take();
-                writing = true;
+                if (part instanceof Cut cut) {
+                    pumping = false;
+                    failLocked(cut.cause);
+                } else {
+                    part.take();
+                    writing = true;
+                }
             } finally {
                 lock.unlock();
+            }
+            if (part instanceof Cut cut) {
+                // Everything before it is written: now the connection is cut.
+                done.failed(cut.cause);
+                return;
             }
             ByteBuffer piece;
             try {
@@ -269,7 +290,7 @@ final class ResponseBuffer {
     }
 
     /** A queued piece of the response: the pump takes it, writes its pieces, then it leaves the queue. */
-    private abstract static sealed class Part permits Bytes, FileRegion {
+    private abstract static sealed class Part permits Bytes, FileRegion, Cut {
         /** Whether the pump has started on it (handed something of it to Jetty). */
         boolean taken;
 
@@ -424,6 +445,39 @@ final class ResponseBuffer {
             if (piece != null) {
                 ResponsePieces.give(piece, written);
             }
+        }
+    }
+
+    /** The end of a response cut short: the exchange fails when the pump reaches it. */
+    private static final class Cut extends Part {
+        private final Throwable cause;
+
+        Cut(Throwable cause) {
+            this.cause = cause;
+        }
+
+        @Override
+        ByteBuffer nextPiece() {
+            throw new IllegalStateException("a cut has nothing to write");
+        }
+
+        @Override
+        boolean exhausted() {
+            return true;
+        }
+
+        @Override
+        boolean last() {
+            return true;
+        }
+
+        @Override
+        long memory() {
+            return 0;
+        }
+
+        @Override
+        void release(boolean written) {
         }
     }
 
