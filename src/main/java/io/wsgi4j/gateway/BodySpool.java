@@ -3,6 +3,7 @@ package io.wsgi4j.gateway;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,6 +41,15 @@ public final class BodySpool implements AutoCloseable {
         } catch (IOException e) {
             Files.deleteIfExists(path);
             throw e;
+        }
+    }
+
+    /** Deletes spool files a previous server left in {@code directory} (it was killed mid-request). */
+    public static void removeLeftovers(Path directory) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*.tmp")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 
