@@ -8,7 +8,11 @@ import org.eclipse.jetty.http.HttpStatus;
 
 /**
  * Receives a whole request body before the application is called, so that a slow client never holds
- * a Python thread: in memory up to {@link #MEMORY_LIMIT}, else streamed into a spool file.
+ * a Python thread: in memory up to {@link #MEMORY_LIMIT} while the memory budget allows, else
+ * streamed into a spool file.
+ *
+ * <p>Memory grows with the bytes that actually arrive, never with what a Content-Length promises:
+ * a client that declares a megabyte and sends nothing costs nothing.
  */
 final class BodyReceiver {
     /** The largest body kept in memory (and sent to the worker with the request itself). */
@@ -20,55 +24,73 @@ final class BodyReceiver {
     }
 
     /**
-     * Reads the body to its end.
+     * Reads the body to its end. A body returned in memory holds {@code bytes().length} bytes of the
+     * budget, for the caller to release when the request is over.
      *
      * @param spoolDirectory where a body over the memory limit goes
      * @param requestId      names the spool file
      */
-    static ReceivedBody receive(BodyReader reader, Path spoolDirectory, String requestId) throws Exchange.BodyException {
+    static ReceivedBody receive(BodyReader reader, Path spoolDirectory, String requestId, MemoryBudget memory)
+            throws Exchange.BodyException {
         if (reader.complete()) {
             return new ReceivedBody.InMemory(NONE, 0);
         }
         long declared = reader.declaredLength();
-        byte[] memory = declared > MEMORY_LIMIT ? null
-                : new byte[declared >= 0 ? (int) declared : FIRST_CAPACITY];
+        byte[] bytes = NONE;
         int size = 0;
         BodySpool spool = null;
         try {
-            if (memory == null) {
+            if (declared > MEMORY_LIMIT) {
                 spool = BodySpool.create(spoolDirectory, requestId);
             }
             ByteBuffer piece;
             while ((piece = reader.next(Integer.MAX_VALUE)).hasRemaining()) {
                 int n = piece.remaining();
-                if (spool == null && size + n > MEMORY_LIMIT) {
-                    spool = BodySpool.create(spoolDirectory, requestId);
-                    spool.write(memory, 0, size);
-                    memory = null;
+                if (spool == null && size + n > bytes.length) {
+                    int capacity = capacity(bytes.length, size + n, declared);
+                    if (capacity > 0 && memory.tryReserve(capacity - bytes.length)) {
+                        bytes = Arrays.copyOf(bytes, capacity);
+                    } else {
+                        spool = BodySpool.create(spoolDirectory, requestId);
+                        spool.write(bytes, 0, size);
+                        memory.release(bytes.length);
+                        bytes = NONE;
+                    }
                 }
                 if (spool != null) {
                     spool.write(piece);
                     continue;
                 }
-                if (size + n > memory.length) {
-                    memory = Arrays.copyOf(memory, Math.min(MEMORY_LIMIT, Math.max(memory.length * 2, size + n)));
-                }
-                piece.get(memory, size, n);
+                piece.get(bytes, size, n);
                 size += n;
             }
             if (spool == null) {
-                return new ReceivedBody.InMemory(memory, size);
+                return new ReceivedBody.InMemory(bytes, size);
             }
             spool.finish();
             return new ReceivedBody.Spooled(spool);
         } catch (Exchange.BodyException e) {
+            memory.release(bytes.length);
             discard(spool);
             throw e;
         } catch (IOException e) {
+            memory.release(bytes.length);
             discard(spool);
             throw new Exchange.BodyException(HttpStatus.INTERNAL_SERVER_ERROR_500,
                     "the request body could not be spooled to " + spoolDirectory + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The next size of the in-memory body: doubling, at least what is needed, at most the declared
+     * length (or the memory limit); 0 when the body no longer fits in memory.
+     */
+    private static int capacity(int current, int needed, long declared) {
+        if (needed > MEMORY_LIMIT) {
+            return 0;
+        }
+        long most = declared >= 0 ? declared : MEMORY_LIMIT;
+        return (int) Math.min(most, Math.max(needed, Math.max(FIRST_CAPACITY, 2L * current)));
     }
 
     private static void discard(BodySpool spool) {

@@ -56,7 +56,9 @@ public final class Exchange {
     private final ExchangeSettings settings;
     private final boolean head;
     private final BodyReader body;
-    private ReceivedBody received;
+    /** The memory budget an in-memory body took, or 0. */
+    private int reservedMemory;
+    private BodySpool spool;
     private ResponseBuffer buffer;
 
     private boolean started;
@@ -113,15 +115,22 @@ public final class Exchange {
 
     /**
      * Receives the whole request body before the application runs, within the body timeout and the
-     * size limit: in memory up to 1 MiB, else into a spool file that {@link #release()} deletes. A
+     * size limit: in memory up to 1 MiB (while the memory budget allows), else into a spool file that
+     * {@link #release()} deletes. A
      * request with {@code Expect: 100-continue} is left for the application to read ({@code 100
      * Continue} goes out when it does, through {@link #readBody}).
      */
     public ReceivedBody receiveBody() throws BodyException {
         if (request.getHeaders().contains(HttpHeader.EXPECT) && !body.complete()) {
-            received = new ReceivedBody.Deferred();
-        } else {
-            received = BodyReceiver.receive(body, settings.spoolDirectory(), id);
+            return new ReceivedBody.Deferred();
+        }
+        ReceivedBody received = BodyReceiver.receive(body, settings.spoolDirectory(), id, settings.memory());
+        // Only what to give back is kept: the bytes themselves are the caller's (copied into its request).
+        switch (received) {
+            case ReceivedBody.InMemory memory -> reservedMemory = memory.bytes().length;
+            case ReceivedBody.Spooled spooled -> spool = spooled.spool();
+            case ReceivedBody.Deferred deferred -> {
+            }
         }
         return received;
     }
@@ -242,7 +251,7 @@ public final class Exchange {
 
     private ResponseBuffer buffer() {
         if (buffer == null) {
-            buffer = new ResponseBuffer(response, completion, settings.responseBufferSize(),
+            buffer = new ResponseBuffer(response, completion, settings.responseBufferSize(), settings.memory(),
                     message -> log(LogLevel.ERROR, message));
         }
         return buffer;
@@ -321,16 +330,18 @@ public final class Exchange {
     }
 
     /**
-     * Releases what the exchange holds for the request: the body's last chunk, its spool file. Called
-     * when the application is done; the response may still be on its way to the client.
+     * Releases what the exchange holds for the request: the body's last chunk, its memory or its
+     * spool file. Called when the application is done; the response may still be on its way to the client.
      */
     public void release() {
         body.release();
-        if (received instanceof ReceivedBody.Spooled spooled) {
+        settings.memory().release(reservedMemory);
+        reservedMemory = 0;
+        if (spool != null) {
             try {
-                spooled.spool().close();
+                spool.close();
             } catch (IOException e) {
-                log(LogLevel.WARN, "wsgi4j: the spooled request body " + spooled.spool().path()
+                log(LogLevel.WARN, "wsgi4j: the spooled request body " + spool.path()
                         + " could not be deleted: " + e.getMessage());
             }
         }

@@ -31,6 +31,7 @@ final class ResponseBuffer {
     private final Response response;
     private final Callback done;
     private final long capacity;
+    private final MemoryBudget memory;
     private final Consumer<String> errors;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
@@ -46,12 +47,14 @@ final class ResponseBuffer {
     /**
      * @param done     completed when the last write is done, failed when a write fails
      * @param capacity how many bytes may wait before the producer does
+     * @param memory   the budget the waiting bytes are taken from
      * @param errors   receives a line for the error log when a file cannot be sent whole
      */
-    ResponseBuffer(Response response, Callback done, int capacity, Consumer<String> errors) {
+    ResponseBuffer(Response response, Callback done, int capacity, MemoryBudget memory, Consumer<String> errors) {
         this.response = response;
         this.done = done;
         this.capacity = capacity;
+        this.memory = memory;
         this.errors = errors;
     }
 
@@ -66,9 +69,7 @@ final class ResponseBuffer {
         int n = data.remaining();
         lock.lock();
         try {
-            while (failure == null && queuedBytes > 0 && queuedBytes + n > capacity) {
-                drained.awaitUninterruptibly();
-            }
+            awaitRoom(n);
             checkFailure();
             if (n < SMALL && !writing && queue.isEmpty()) {
                 // Written at once, usually before this returns: a small exact copy (a hello world's body).
@@ -81,6 +82,24 @@ final class ResponseBuffer {
             lock.unlock();
         }
         pump();
+    }
+
+    /**
+     * Waits until {@code n} more bytes may be queued, and takes them from the memory budget: while
+     * the buffer would hold more than its size, or the budget is spent. An empty buffer always
+     * takes them, so that every response makes progress.
+     */
+    private void awaitRoom(int n) {
+        while (failure == null) {
+            if (queuedBytes == 0) {
+                memory.reserve(n);
+                return;
+            }
+            if (queuedBytes + n <= capacity && memory.tryReserve(n)) {
+                return;
+            }
+            drained.awaitUninterruptibly();
+        }
     }
 
     /** Copies into the last queued piece while it has room and is not being written, then into new ones. */
@@ -238,6 +257,7 @@ final class ResponseBuffer {
             part.release(false);
         }
         queue.clear();
+        memory.release(queuedBytes);
         queuedBytes = 0;
         drained.signalAll();
     }
@@ -262,6 +282,7 @@ final class ResponseBuffer {
                 if (head != null && head.exhausted()) {
                     queue.poll();
                     queuedBytes -= head.memory();
+                    memory.release(head.memory());
                     head.release(true);
                     finished = head.last();
                     drained.signalAll();
