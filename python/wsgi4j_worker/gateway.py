@@ -240,13 +240,17 @@ def _check_headers(headers):
     return headers
 
 
+# Most requests have no body: one empty wsgi.input serves them all (reading it changes nothing).
+_NO_BODY = ReceivedInput(io.BytesIO(b''))
+
+
 def _body_input(channel, flags, body):
     """wsgi.input for the body as the server sent it, and the file to close after the call (or None)."""
     if flags & protocol.FLAG_BODY_SPOOLED:
         spool = open(body, 'rb', buffering=SPOOL_BUFFER)
         return ReceivedInput(spool), spool
     if flags & protocol.FLAG_BODY_COMPLETE:
-        return ReceivedInput(io.BytesIO(body)), None
+        return (ReceivedInput(io.BytesIO(body)) if body else _NO_BODY), None
     return InputStream(channel), None
 
 

@@ -20,7 +20,7 @@ final class BodyReader {
     private final Request request;
     private final long limit;
     private final BodyTimer timer;
-    private final DemandWait demand = new DemandWait();
+    private DemandWait demand;
     private final long declared;
     private Content.Chunk pending;
     private ByteBuffer gathered;
@@ -134,6 +134,9 @@ final class BodyReader {
     /** Waits for more of the body within the time the client has earned so far. */
     private void await() throws Exchange.BodyException {
         long left = timer.nanosLeft(received);
+        if (demand == null) {
+            demand = new DemandWait();
+        }
         try {
             if (left > 0 && demand.await(request, left)) {
                 return;

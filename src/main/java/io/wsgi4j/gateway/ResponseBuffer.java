@@ -35,7 +35,7 @@ final class ResponseBuffer {
     private final Consumer<String> errors;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
-    private final ArrayDeque<Part> queue = new ArrayDeque<>();
+    private final ArrayDeque<Part> queue = new ArrayDeque<>(4);
     private final Callback written = new Written();
     private long queuedBytes;
     private boolean writing;
