@@ -18,12 +18,12 @@ import java.time.Duration;
 
 /** Runs requests in a daemon process group: one request per worker thread, relayed frame by frame. */
 public final class DaemonGateway implements Gateway {
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final ProcessGroup group;
     private final EnvironDefaults defaults;
     private final String serverName;
     private final Duration queueTimeout;
-
-    private static final byte[] NO_BYTES = new byte[0];
 
     /** What follows the environ in a REQUEST frame, and the flags that say what it is. */
     private record Inline(byte[] bytes, int length, int flags) {

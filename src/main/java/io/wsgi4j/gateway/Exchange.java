@@ -116,9 +116,8 @@ public final class Exchange {
     /**
      * Receives the whole request body before the application runs, within the body timeout and the
      * size limit: in memory up to 1 MiB (while the memory budget allows), else into a spool file that
-     * {@link #release()} deletes. A
-     * request with {@code Expect: 100-continue} is left for the application to read ({@code 100
-     * Continue} goes out when it does, through {@link #readBody}).
+     * {@link #release()} deletes. A request with {@code Expect: 100-continue} is left for the
+     * application to read ({@code 100 Continue} goes out when it does, through {@link #readBody}).
      */
     public ReceivedBody receiveBody() throws BodyException {
         if (request.getHeaders().contains(HttpHeader.EXPECT) && !body.complete()) {

@@ -15,8 +15,9 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 /**
  * Hands a response's body to Jetty without waiting for each write, so that the application's thread
  * is free before a slow client has read it: one Jetty write outstanding, what comes meanwhile queued
- * (copied: the producer reuses its buffers) while less than the buffer's size waits; beyond that the
- * producer waits. The exchange completes when the last write is done.
+ * (copied: the producer reuses its buffers) while less than the buffer's size waits and the shared
+ * memory budget allows; beyond that the producer waits. The exchange completes when the last write
+ * is done, or fails when a write fails or a queued {@link Cut} is reached.
  *
  * <p>The producer is the request's thread; writes complete on Jetty's threads, or inside
  * {@code Response.write}. All shared state is guarded by one lock. Jetty is called outside it, and by
@@ -140,6 +141,9 @@ final class ResponseBuffer {
     void cut(Throwable cause) {
         lock.lock();
         try {
+            if (failure != null) {
+                return;
+            }
             queue.add(new Cut(cause));
         } finally {
             lock.unlock();
