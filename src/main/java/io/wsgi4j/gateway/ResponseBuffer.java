@@ -41,6 +41,8 @@ final class ResponseBuffer {
     private long queuedBytes;
     private boolean writing;
     private boolean pumping;
+    /** The last write is done: the exchange completes, by the completing thread or the pumping one. */
+    private boolean lastWritten;
     /** The thread that reads the queued file pieces, while one does. */
     private Thread fileThread;
     private Throwable failure;
@@ -184,30 +186,41 @@ final class ResponseBuffer {
     /** Issues writes until one is outstanding or nothing is left; the caller owns {@code pumping}. */
     private void pumpLoop() {
         while (true) {
-            Part part;
+            Part part = null;
+            boolean finish = false;
+            Thread handOff = null;
             lock.lock();
             try {
                 if (writing || failure != null || queue.isEmpty()) {
                     pumping = false;
-                    return;
-                }
-                part = queue.peek();
-                if (part instanceof FileRegion && Thread.currentThread() != fileThread) {
-                    // Reading a file may block: neither the request's thread (whose worker is
-                    // waiting to be freed) nor Jetty's threads do it. Pumping moves to a thread of its own.
-                    fileThread = Thread.ofVirtual().name("wsgi4j-file").unstarted(this::pumpLoop);
-                    fileThread.start();
-                    return;
-                }
-                if (part instanceof Cut cut) {
-                    pumping = false;
-                    failLocked(cut.cause);
+                    finish = lastWritten;
                 } else {
-                    part.take();
-                    writing = true;
+                    part = queue.peek();
+                    if (part instanceof FileRegion && Thread.currentThread() != fileThread) {
+                        // Reading a file may block: neither the request's thread (whose worker is
+                        // waiting to be freed) nor Jetty's threads do it. Pumping moves to a thread of its own.
+                        fileThread = Thread.ofVirtual().name("wsgi4j-file").unstarted(this::pumpLoop);
+                        handOff = fileThread;
+                    } else if (part instanceof Cut cut) {
+                        pumping = false;
+                        failLocked(cut.cause);
+                    } else {
+                        part.take();
+                        writing = true;
+                    }
                 }
             } finally {
                 lock.unlock();
+            }
+            if (handOff != null) {
+                handOff.start();
+                return;
+            }
+            if (part == null) {
+                if (finish) {
+                    done.succeeded();
+                }
+                return;
             }
             if (part instanceof Cut cut) {
                 // Everything before it is written: now the connection is cut.
@@ -278,7 +291,7 @@ final class ResponseBuffer {
 
         @Override
         public void succeeded() {
-            boolean finished = false;
+            boolean complete = false;
             lock.lock();
             try {
                 writing = false;
@@ -288,13 +301,16 @@ final class ResponseBuffer {
                     queuedBytes -= head.memory();
                     memory.release(head.memory());
                     head.release(true);
-                    finished = head.last();
+                    lastWritten = head.last();
                     drained.signalAll();
                 }
+                // Inside Response.write (or beside a thread that is writing), the pumping thread
+                // completes the exchange once Jetty has returned: as a handler does after its write.
+                complete = lastWritten && !pumping;
             } finally {
                 lock.unlock();
             }
-            if (finished) {
+            if (complete) {
                 done.succeeded();
             } else {
                 pump();
