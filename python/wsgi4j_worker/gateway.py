@@ -1,5 +1,6 @@
 """One WSGI call: environ in, start_response, the response iterable out (PEP 3333)."""
 
+import io
 import marshal
 import os
 import re
@@ -11,12 +12,15 @@ import traceback
 
 from . import log
 from . import protocol
-from .streams import FileWrapper, InputStream
+from .streams import FileWrapper, InputStream, ReceivedInput
 
 _STATUS = re.compile(r'[1-5][0-9][0-9] [^\x00-\x08\x0a-\x1f\x7f]*\Z')
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _BAD_VALUE = re.compile(r'[\x00-\x08\x0a-\x1f\x7f]')
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+# The spool file's read buffer: readline() on a large body in few system calls.
+SPOOL_BUFFER = 65536
 
 STR_BODY_HINT = ("wsgi4j: a WSGI application must produce bytes, not str: encode the "
                  "body, e.g. return [output.encode('utf-8')]")
@@ -242,6 +246,20 @@ def _check_headers(headers):
 ACTIVE = {}
 
 
+# Most requests have no body: one empty wsgi.input serves them all (reading it changes nothing).
+_NO_BODY = ReceivedInput(io.BytesIO(b''))
+
+
+def _body_input(channel, flags, body):
+    """wsgi.input for the body as the server sent it, and the file to close after the call (or None)."""
+    if flags & protocol.FLAG_BODY_SPOOLED:
+        spool = open(body, 'rb', buffering=SPOOL_BUFFER)
+        return ReceivedInput(spool), spool
+    if flags & protocol.FLAG_BODY_COMPLETE:
+        return (ReceivedInput(io.BytesIO(body)) if body else _NO_BODY), None
+    return InputStream(channel), None
+
+
 def handle(channel, payload, application, thread_index):
     """Serves one REQUEST frame on this thread's channel."""
     flags, environ_length = protocol.REQUEST_PREFIX.unpack_from(payload)
@@ -254,8 +272,14 @@ def handle(channel, payload, application, thread_index):
     ident = threading.get_ident()
     ACTIVE[ident] = (client, request_id, '%s %s' % (environ.get('REQUEST_METHOD', '-'),
                                                    environ.get('REQUEST_URI', '-')), time.monotonic())
+    spool = None
     try:
-        environ['wsgi.input'] = InputStream(channel, body, flags & protocol.FLAG_BODY_COMPLETE)
+        try:
+            environ['wsgi.input'], spool = _body_input(channel, flags, body)
+        except OSError as e:
+            log.log('error', 'wsgi4j (pid=%d): cannot open the spooled request body: %s' % (os.getpid(), e))
+            channel.send(protocol.ABORT, b'request body unavailable')
+            return
         environ['wsgi.errors'] = log.LogStream('error', client, request_id)
         environ['wsgi.file_wrapper'] = FileWrapper
         environ['wsgi4j.daemon_start'] = _micros()
@@ -269,4 +293,6 @@ def handle(channel, payload, application, thread_index):
         Call(channel, environ, application.target).run(wsgi_callable)
     finally:
         ACTIVE.pop(ident, None)
+        if spool is not None:
+            spool.close()
         log.clear_context()

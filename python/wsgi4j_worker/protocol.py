@@ -3,7 +3,9 @@
 Every frame is a 5-byte header -- the frame type (one byte) and the payload
 length (unsigned 32-bit, big-endian) -- followed by the payload. The server
 speaks first on each request (REQUEST); the worker answers with START, DATA,
-FILE, END or ABORT frames, and may ask for request body bytes with READ.
+FILE, END or ABORT frames, and may ask for request body bytes with READ
+when the server has not received the body before the request (Expect:
+100-continue).
 The Java side of this protocol is io.wsgi4j.daemon.Frame.
 """
 
@@ -14,7 +16,7 @@ HEADER_SIZE = HEADER.size
 MAX_PAYLOAD = 0xFFFFFFFF
 
 # server -> worker
-REQUEST = ord('R')     # u8 flags, u32 environ length, marshalled environ, inline body
+REQUEST = ord('R')     # u8 flags, u32 environ length, marshalled environ, inline body or spool path
 BODY = ord('B')        # request body bytes answering READ; empty = end of body
 BODY_ERROR = ord('E')  # the body could not be read (utf-8 reason)
 FILE_ACK = ord('K')    # u8: 1 = the server will send the file, 0 = send it yourself
@@ -30,6 +32,9 @@ ABORT = ord('X')       # the application failed (utf-8 reason); already logged
 
 # REQUEST flags
 FLAG_BODY_COMPLETE = 1  # the inline body is the whole request body
+FLAG_BODY_SPOOLED = 2   # the inline part is the path of a file holding the whole body;
+                        # the server deletes it once the request is over
+# Neither flag: the body is read from the server as the application reads (READ frames).
 
 REQUEST_PREFIX = struct.Struct('>BI')
 READ_PAYLOAD = struct.Struct('>I')

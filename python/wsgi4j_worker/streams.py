@@ -7,18 +7,76 @@ from . import protocol
 READ_AHEAD = 262144
 
 
-class InputStream(object):
-    """wsgi.input: the request body, fetched from the server as the application reads.
+class ReceivedInput(object):
+    """wsgi.input for a body the server received whole before the call: the
+    bytes in memory, or the server's spool file, read here directly.
 
     Never reads past the end of the body; read(), readline() and readlines()
     accept the size/hint arguments of io.BufferedReader; iteration yields lines.
     """
 
-    def __init__(self, channel, initial, complete):
+    __slots__ = ('_file',)
+
+    def __init__(self, source):
+        self._file = source  # an io.BytesIO, or the spool file opened for reading
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            return self._file.read()
+        return self._file.read(size)
+
+    def readline(self, size=-1):
+        if size is None or size < 0:
+            return self._file.readline()
+        return self._file.readline(size)
+
+    def readlines(self, hint=-1):
+        return _readlines(self, hint)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self._file.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    next = __next__
+
+    def close(self):
+        pass
+
+
+def _readlines(stream, hint):
+    # As io.IOBase.readlines (io.BytesIO's own stops one line earlier when
+    # the lines read reach the hint exactly): stop once they exceed it.
+    lines = []
+    total = 0
+    while True:
+        line = stream.readline()
+        if not line:
+            break
+        lines.append(line)
+        total += len(line)
+        if hint is not None and 0 < hint < total:
+            break
+    return lines
+
+
+class InputStream(object):
+    """wsgi.input for a body the server has not received yet (Expect:
+    100-continue): fetched from the server as the application reads.
+
+    Never reads past the end of the body; read(), readline() and readlines()
+    accept the size/hint arguments of io.BufferedReader; iteration yields lines.
+    """
+
+    def __init__(self, channel):
         self._channel = channel
-        self._buffer = bytearray(initial)
+        self._buffer = bytearray()
         self._pos = 0
-        self._eof = complete
+        self._eof = False
 
     def _available(self):
         return len(self._buffer) - self._pos
@@ -81,18 +139,7 @@ class InputStream(object):
                 return self._take(self._available() if limit is None else min(limit, scanned))
 
     def readlines(self, hint=-1):
-        lines = []
-        total = 0
-        while True:
-            line = self.readline()
-            if not line:
-                break
-            lines.append(line)
-            total += len(line)
-            # As io.IOBase.readlines: stop once the lines read exceed the hint.
-            if hint is not None and 0 < hint < total:
-                break
-        return lines
+        return _readlines(self, hint)
 
     def __iter__(self):
         return self

@@ -6,21 +6,26 @@ import io.wsgi4j.gateway.EnvironDefaults;
 import io.wsgi4j.gateway.Exchange;
 import io.wsgi4j.gateway.Gateway;
 import io.wsgi4j.gateway.MarshalWriter;
+import io.wsgi4j.gateway.ReceivedBody;
 import io.wsgi4j.gateway.ResponseHead;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Runs requests in a daemon process group: one request per worker thread, relayed frame by frame. */
 public final class DaemonGateway implements Gateway {
-    /** Request bodies up to this size that have already arrived travel with the request itself. */
-    private static final int INLINE_BODY = 64 * 1024;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final ProcessGroup group;
     private final EnvironDefaults defaults;
     private final String serverName;
+
+    /** What follows the environ in a REQUEST frame, and the flags that say what it is. */
+    private record Inline(byte[] bytes, int length, int flags) {
+    }
 
     /** How a relayed request left its connection. */
     private enum Outcome { REUSABLE, BROKEN }
@@ -48,30 +53,12 @@ public final class DaemonGateway implements Gateway {
     }
 
     private void serveOrFail(Exchange exchange) {
-        long queueStart = EnvironBuilder.nowMicros();
-        byte[] frame;
-        int frameLength;
+        MarshalWriter frame;
         try {
-            MarshalWriter out = new MarshalWriter(2048);
-            out.skip(Frame.HEADER_SIZE + Frame.REQUEST_PREFIX);
-            EnvironBuilder.write(out, defaults, exchange.request(), exchange.path(), exchange.id(), serverName, queueStart);
-            int environLength = out.size() - Frame.HEADER_SIZE - Frame.REQUEST_PREFIX;
-            // All of the body that came with the head, up to INLINE_BODY: fewer round trips, and a
-            // malformed chunked body that is already there is refused before the application runs.
-            int inline = 0;
-            ByteBuffer body;
-            while (inline < INLINE_BODY && (body = exchange.readAvailable(INLINE_BODY - inline)).hasRemaining()) {
-                byte[] bytes = new byte[body.remaining()];
-                body.get(bytes);
-                out.raw(bytes, 0, bytes.length);
-                inline += bytes.length;
-            }
-            out.setByte(Frame.HEADER_SIZE, exchange.bodyComplete() ? Frame.FLAG_BODY_COMPLETE : 0);
-            out.setInt32be(Frame.HEADER_SIZE + 1, environLength);
-            frame = out.array();
-            frameLength = out.size();
+            frame = requestFrame(exchange, exchange.receiveBody());
         } catch (Exchange.BodyException e) {
-            exchange.fail(e.status(), "wsgi4j: " + e.getMessage());
+            exchange.log(e.level(), "wsgi4j: " + e.getMessage() + "; answered " + e.status());
+            exchange.fail(e.status(), null);
             return;
         }
 
@@ -88,7 +75,7 @@ public final class DaemonGateway implements Gateway {
                 return;
             }
             try {
-                channel.sendPrepared(frame, frameLength, Frame.REQUEST);
+                channel.sendPrepared(frame.array(), frame.size(), Frame.REQUEST);
                 break;
             } catch (IOException e) {
                 // The thread's process died or closed it before the request reached it: try another.
@@ -154,6 +141,31 @@ public final class DaemonGateway implements Gateway {
         exchange.fail(interruption.status(), message, interruption == Interruption.EVICTED ? 1 : 0);
     }
 
+    /**
+     * The REQUEST frame: the environ, then the body when the server has it whole (in memory: the
+     * bytes; spooled: the file's path, which the worker reads itself); a deferred body follows
+     * through READ frames.
+     */
+    private MarshalWriter requestFrame(Exchange exchange, ReceivedBody body) {
+        Inline inline = switch (body) {
+            case ReceivedBody.InMemory memory -> new Inline(memory.bytes(), memory.length(), Frame.FLAG_BODY_COMPLETE);
+            case ReceivedBody.Spooled spooled -> {
+                byte[] path = spooled.spool().path().toString().getBytes(StandardCharsets.UTF_8);
+                yield new Inline(path, path.length, Frame.FLAG_BODY_SPOOLED);
+            }
+            case ReceivedBody.Deferred deferred -> new Inline(NO_BYTES, 0, 0);
+        };
+        MarshalWriter out = new MarshalWriter(2048 + inline.length());
+        out.skip(Frame.HEADER_SIZE + Frame.REQUEST_PREFIX);
+        // The request starts waiting for the application now that its body is here.
+        EnvironBuilder.write(out, defaults, exchange.request(), exchange.path(), exchange.id(), serverName,
+                EnvironBuilder.nowMicros());
+        out.setByte(Frame.HEADER_SIZE, inline.flags());
+        out.setInt32be(Frame.HEADER_SIZE + 1, out.size() - Frame.HEADER_SIZE - Frame.REQUEST_PREFIX);
+        out.raw(inline.bytes(), 0, inline.length());
+        return out;
+    }
+
     private Outcome relay(Exchange exchange, WorkerChannel channel) throws IOException, ClientGone {
         FrameReader in = channel.reader();
         while (true) {
@@ -181,7 +193,7 @@ public final class DaemonGateway implements Gateway {
                     try {
                         channel.send(Frame.BODY, exchange.readBody(Math.max(1, max)));
                     } catch (Exchange.BodyException e) {
-                        exchange.log(LogLevel.INFO, "wsgi4j: " + e.getMessage());
+                        exchange.log(e.level(), "wsgi4j: " + e.getMessage());
                         channel.send(Frame.BODY_ERROR, "wsgi4j: " + e.getMessage());
                     }
                 }
@@ -212,7 +224,10 @@ public final class DaemonGateway implements Gateway {
         }
     }
 
-    /** Opens the worker's file through /proc, so that its bytes go from the file to the client directly. */
+    /**
+     * Opens the worker's file through /proc, so that its bytes go from the file to the client
+     * directly, and queues it: the worker thread is free once it has sent END, before the file is sent.
+     */
     private static void sendFile(Exchange exchange, WorkerChannel channel, ByteBuffer request)
             throws IOException, ClientGone {
         int fd = request.getInt();
@@ -226,13 +241,16 @@ public final class DaemonGateway implements Gateway {
             channel.send(Frame.FILE_ACK, ByteBuffer.wrap(new byte[]{0}));
             return;
         }
-        try (file) {
+        try {
             channel.send(Frame.FILE_ACK, ByteBuffer.wrap(new byte[]{1}));
-            try {
-                exchange.sendFile(file, offset, count);
-            } catch (IOException e) {
-                throw new ClientGone(e);
-            }
+        } catch (IOException e) {
+            file.close();
+            throw e;
+        }
+        try {
+            exchange.sendFile(file, offset, count);
+        } catch (IOException e) {
+            throw new ClientGone(e);
         }
     }
 

@@ -27,6 +27,8 @@ final class Frame {
 
     /** REQUEST flag: the inline body is the whole request body. */
     static final int FLAG_BODY_COMPLETE = 1;
+    /** REQUEST flag: the inline part is the UTF-8 path of a file holding the whole body (the server deletes it). */
+    static final int FLAG_BODY_SPOOLED = 2;
 
     /** Request-frame prefix after the frame header: flags (1 byte) and the environ's length (4 bytes). */
     static final int REQUEST_PREFIX = 5;

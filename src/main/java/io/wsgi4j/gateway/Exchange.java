@@ -9,17 +9,17 @@ import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * One HTTP request on its way through a gateway: reads the request body for the application,
- * writes its response, and completes the exchange exactly once, whatever happens.
+ * One HTTP request on its way through a gateway: receives the request body for the application,
+ * buffers its response for the client, and completes the exchange exactly once, whatever happens.
  *
- * <p>Used from the request's own virtual thread only; every method may block.
+ * <p>Used from the request's own virtual thread; the reading methods may block, the writing ones
+ * only while the response buffer is full. The exchange may complete later, on a Jetty thread, when
+ * the client has taken the last buffered byte.
  */
 public final class Exchange {
     /** The request body could not be read; the message is for the application and the log. */
@@ -35,27 +35,31 @@ public final class Exchange {
         public int status() {
             return status;
         }
-    }
 
-    private static final int FILE_BUFFER = 128 * 1024;
-    /** The most body bytes gathered for one read of the application. */
-    private static final int GATHER_MAX = 256 * 1024;
+        /**
+         * The level of its log line: a slow or vanished client is the client's business (info, as
+         * Apache logs it), a body over the limit or a spool that cannot be written the site's (error).
+         */
+        public LogLevel level() {
+            return status == HttpStatus.REQUEST_TIMEOUT_408 || status == HttpStatus.BAD_REQUEST_400
+                    ? LogLevel.INFO : LogLevel.ERROR;
+        }
+    }
 
     private final Request request;
     private final Response response;
-    private final Callback callback;
+    private final Completion completion;
     private final String id;
     private final String client;
     private final RequestPath path;
     private final ErrorLog log;
-    private final long bodyLimit;
+    private final ExchangeSettings settings;
     private final boolean head;
-
-    private Content.Chunk pending;
-    private ByteBuffer gathered;
-    private boolean bodyEnded;
-    private long bodyRead;
-    private int bodyFailureStatus;
+    private final BodyReader body;
+    /** The memory budget an in-memory body took, or 0. */
+    private int reservedMemory;
+    private BodySpool spool;
+    private ResponseBuffer buffer;
 
     private boolean started;
     private ReasonPhrase reasonPhrase;
@@ -63,20 +67,20 @@ public final class Exchange {
     private long declaredLength = -1;
     private long written;
     private boolean truncationLogged;
-    private boolean completed;
+    private boolean lastQueued;
 
     public Exchange(Request request, Response response, Callback callback, String id, RequestPath path,
-                    ErrorLog log, long bodyLimit) {
+                    ErrorLog log, ExchangeSettings settings) {
         this.request = request;
         this.response = response;
-        this.callback = callback;
+        this.completion = new Completion(callback);
         this.id = id;
         this.path = path;
         this.log = log;
-        this.bodyLimit = bodyLimit;
+        this.settings = settings;
         this.client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
         this.head = HttpMethod.HEAD.is(request.getMethod());
-        this.bodyEnded = !hasBody(request);
+        this.body = new BodyReader(request, settings.limitRequestBody(), settings.readTimeouts());
     }
 
     public Request request() {
@@ -107,109 +111,37 @@ public final class Exchange {
         log.log(level, client, id, message);
     }
 
-    private static boolean hasBody(Request request) {
-        long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        return length > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-    }
-
     // -- the request body ---------------------------------------------------
 
-    /** Whether the whole body has been read (or there is none). */
-    public boolean bodyComplete() {
-        return bodyEnded && (pending == null || !pending.hasRemaining());
-    }
-
     /**
-     * Up to {@code max} bytes of the body that have already arrived, without waiting.
-     * Never asks for more, so an {@code Expect: 100-continue} is not answered by it.
-     *
-     * @return the bytes (valid until the next read), empty when none are available yet
+     * Receives the whole request body before the application runs, within the body timeout and the
+     * size limit: in memory up to 1 MiB (while the memory budget allows), else into a spool file that
+     * {@link #release()} deletes. A request with {@code Expect: 100-continue} is left for the
+     * application to read ({@code 100 Continue} goes out when it does, through {@link #readBody}).
      */
-    public ByteBuffer readAvailable(int max) throws BodyException {
-        if (request.getHeaders().contains(HttpHeader.EXPECT)) {
-            return ByteBuffer.allocate(0);
+    public ReceivedBody receiveBody() throws BodyException {
+        if (request.getHeaders().contains(HttpHeader.EXPECT) && !body.complete()) {
+            return new ReceivedBody.Deferred();
         }
-        return read(max, false);
+        ReceivedBody received = BodyReceiver.receive(body, settings.spoolDirectory(), id, settings.memory());
+        // Only what to give back is kept: the bytes themselves are the caller's (copied into its request).
+        switch (received) {
+            case ReceivedBody.InMemory memory -> reservedMemory = memory.bytes().length;
+            case ReceivedBody.Spooled spooled -> spool = spooled.spool();
+            case ReceivedBody.Deferred deferred -> {
+            }
+        }
+        return received;
     }
 
     /**
-     * Up to {@code max} bytes of the body, waiting for at least one, with whatever else has
-     * already arrived: Jetty hands the body over a network read at a time (a few KiB), and each
-     * piece would otherwise cost the worker a round trip.
+     * Up to {@code max} bytes of a body the application reads as it runs, waiting for at least one,
+     * with whatever else has already arrived.
      *
      * @return the bytes (valid until the next read); empty at the end of the body
      */
     public ByteBuffer readBody(int max) throws BodyException {
-        ByteBuffer piece = read(max, true);
-        if (!piece.hasRemaining() || piece.remaining() >= max || bodyComplete()) {
-            return piece;
-        }
-        if (gathered == null || gathered.capacity() < max) {
-            gathered = ByteBuffer.allocate(Math.min(max, GATHER_MAX));
-        }
-        gathered.clear().limit(Math.min(max, gathered.capacity()));
-        // Copied before the next read, which may release the chunk this piece belongs to.
-        gathered.put(piece.limit(piece.position() + Math.min(piece.remaining(), gathered.remaining())));
-        while (gathered.hasRemaining()) {
-            piece = read(gathered.remaining(), false);
-            if (!piece.hasRemaining()) {
-                break;
-            }
-            gathered.put(piece);
-        }
-        return gathered.flip();
-    }
-
-    private ByteBuffer read(int max, boolean wait) throws BodyException {
-        if (bodyFailureStatus != 0) {
-            throw new BodyException(bodyFailureStatus, "the request body could not be read");
-        }
-        while (pending == null || !pending.hasRemaining()) {
-            if (pending != null) {
-                pending.release();
-                pending = null;
-            }
-            if (bodyEnded) {
-                return ByteBuffer.allocate(0);
-            }
-            Content.Chunk chunk = request.read();
-            if (chunk == null) {
-                if (!wait) {
-                    return ByteBuffer.allocate(0);
-                }
-                try (Blocker.Runnable blocker = Blocker.runnable()) {
-                    request.demand(blocker);
-                    blocker.block();
-                } catch (IOException e) {
-                    throw failBody(HttpStatus.BAD_REQUEST_400, "reading the request body failed: " + e.getMessage());
-                }
-                continue;
-            }
-            if (Content.Chunk.isFailure(chunk)) {
-                Throwable failure = chunk.getFailure();
-                throw failBody(HttpStatus.BAD_REQUEST_400, "the client did not send the whole request body ("
-                        + (failure == null ? "connection closed" : failure.getMessage()) + ")");
-            }
-            bodyEnded = chunk.isLast();
-            bodyRead += chunk.remaining();
-            if (bodyLimit > 0 && bodyRead > bodyLimit) {
-                chunk.release();
-                throw failBody(HttpStatus.PAYLOAD_TOO_LARGE_413, "the request body is larger than the limit of "
-                        + bodyLimit + " bytes (--limit-request-body)");
-            }
-            pending = chunk;
-        }
-        ByteBuffer source = pending.getByteBuffer();
-        int n = Math.min(max, source.remaining());
-        ByteBuffer slice = source.slice(source.position(), n);
-        source.position(source.position() + n);
-        return slice;
-    }
-
-    private BodyException failBody(int status, String message) {
-        bodyFailureStatus = status;
-        bodyEnded = true;
-        return new BodyException(status, message);
+        return body.gather(max);
     }
 
     // -- the response -----------------------------------------------------
@@ -217,10 +149,6 @@ public final class Exchange {
     /** Whether the response status and headers have been sent (nothing else can be sent now). */
     public boolean isCommitted() {
         return response.isCommitted();
-    }
-
-    public boolean isCompleted() {
-        return completed;
     }
 
     /** Sets the status and headers the application gave; they are sent with the first body bytes. */
@@ -262,15 +190,17 @@ public final class Exchange {
         bodyless = head.status() == 204 || head.status() == 304 || this.head && declaredLength >= 0;
     }
 
-    /** Writes response body bytes, waiting until they are taken. */
+    /**
+     * Queues response body bytes for the client (copied: {@code data} may be reused at once), waiting
+     * only while the response buffer is full.
+     *
+     * @param last no more bytes follow; a body given whole this way gets a Content-Length
+     * @throws IOException the client went away, or stopped reading for the socket timeout
+     */
     public void write(ByteBuffer data, boolean last) throws IOException {
         int length = data.remaining();
         if (declaredLength >= 0 && written + length > declaredLength) {
-            if (!truncationLogged) {
-                truncationLogged = true;
-                log(LogLevel.WARN, "wsgi4j: the response body is longer than its Content-Length of "
-                        + declaredLength + " bytes; the excess is not sent");
-            }
+            truncated();
             data = data.slice(data.position(), (int) Math.max(0, declaredLength - written));
             length = data.remaining();
         }
@@ -284,37 +214,54 @@ public final class Exchange {
         if (length == 0 && !last) {
             return;
         }
-        try (Blocker.Callback blocker = Blocker.callback()) {
-            response.write(last, data, blocker);
-            blocker.block();
-        }
-        if (last) {
-            completed = true;
-            callback.succeeded();
-        }
+        buffer().write(data, last);
+        lastQueued = last;
     }
 
-    /** Sends {@code count} bytes of an open file from {@code offset}, without them passing through Python. */
+    /**
+     * Queues {@code count} bytes of an open file from {@code offset}, which go to the client without
+     * passing through Python; takes the file, which is closed once sent (or when the exchange fails).
+     */
     public void sendFile(FileChannel file, long offset, long count) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(FILE_BUFFER, Math.max(count, 1)));
-        long position = offset;
-        long left = count;
-        while (left > 0) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), left));
-            int n = file.read(buffer, position);
-            if (n < 0) {
-                break;
-            }
-            buffer.flip();
-            position += n;
-            left -= n;
-            write(buffer, false);
+        if (declaredLength >= 0 && written + count > declaredLength) {
+            truncated();
+            count = Math.max(0, declaredLength - written);
+        }
+        written += count;
+        if (bodyless || count == 0) {
+            file.close();
+            return;
+        }
+        if (!response.isCommitted()) {
+            // The head goes out now, from this thread: the file is read and written by another, and
+            // an uncommitted response must mean that nothing is queued (see fail()).
+            buffer().write(ByteBuffer.allocate(0), false);
+        }
+        buffer().sendFile(file, offset, count);
+    }
+
+    private void truncated() {
+        if (!truncationLogged) {
+            truncationLogged = true;
+            log(LogLevel.WARN, "wsgi4j: the response body is longer than its Content-Length of "
+                    + declaredLength + " bytes; the excess is not sent");
         }
     }
 
-    /** The application finished its response: completes the exchange. */
+    private ResponseBuffer buffer() {
+        if (buffer == null) {
+            buffer = new ResponseBuffer(response, completion, settings.responseBufferSize(), settings.memory(),
+                    message -> log(LogLevel.ERROR, message));
+        }
+        return buffer;
+    }
+
+    /**
+     * The application finished its response: queues its end. The exchange completes when the client
+     * has taken the last byte; the caller need not wait for that.
+     */
     public void finish() {
-        if (completed) {
+        if (lastQueued || completion.isDone()) {
             return;
         }
         if (!started) {
@@ -324,15 +271,14 @@ public final class Exchange {
         if (declaredLength >= 0 && written < declaredLength && !bodyless) {
             log(LogLevel.ERROR, "wsgi4j: the response body ended after " + written + " of the "
                     + declaredLength + " bytes its Content-Length promised; closing the connection");
-            abort(new IOException("response shorter than its Content-Length"));
+            // What there was still goes out, then the connection is cut.
+            buffer().cut(new IOException("response shorter than its Content-Length"));
+            lastQueued = true;
             return;
         }
         try {
-            write(ByteBuffer.allocate(0), true);
-            if (!completed) {
-                completed = true;
-                callback.succeeded();
-            }
+            buffer().write(ByteBuffer.allocate(0), true);
+            lastQueued = true;
         } catch (IOException e) {
             abort(e);
         }
@@ -341,6 +287,7 @@ public final class Exchange {
     /**
      * Ends the exchange with an error: an error page with this status if nothing was sent yet,
      * else the connection is cut (the client sees a truncated response, never a wrong one).
+     * A request whose body could not be read gets that failure's status instead of a 500.
      *
      * @param message logged at error level when not null
      */
@@ -357,17 +304,19 @@ public final class Exchange {
         if (message != null) {
             log(LogLevel.ERROR, message);
         }
-        if (completed) {
+        if (completion.isDone()) {
             return;
         }
-        if (bodyFailureStatus != 0 && status == HttpStatus.INTERNAL_SERVER_ERROR_500) {
-            status = bodyFailureStatus;
+        if (body.failureStatus() != 0 && status == HttpStatus.INTERNAL_SERVER_ERROR_500) {
+            status = body.failureStatus();
         }
         if (response.isCommitted()) {
             abort(new IOException("response failed after it was started"));
             return;
         }
-        completed = true;
+        if (!completion.claim()) {
+            return;
+        }
         if (reasonPhrase != null) {
             reasonPhrase.withdraw();
         }
@@ -375,24 +324,37 @@ public final class Exchange {
         if (retryAfterSeconds > 0) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, retryAfterSeconds);
         }
+        if (body.failureStatus() != 0) {
+            // What is left of the body cannot be told from the next request.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         request.setAttribute(ErrorPageAttributes.REQUEST_ID, id);
-        Response.writeError(request, response, callback, status);
+        Response.writeError(request, response, completion.target(), status);
     }
 
     /** Cuts the connection: used when a response cannot be finished properly. */
     public void abort(Throwable cause) {
-        if (completed) {
-            return;
+        if (buffer != null) {
+            buffer.abort(cause);
         }
-        completed = true;
-        callback.failed(cause);
+        completion.failed(cause);
     }
 
-    /** Releases what the exchange still holds. */
+    /**
+     * Releases what the exchange holds for the request: the body's last chunk, its memory or its
+     * spool file. Called when the application is done; the response may still be on its way to the client.
+     */
     public void release() {
-        if (pending != null) {
-            pending.release();
-            pending = null;
+        body.release();
+        settings.memory().release(reservedMemory);
+        reservedMemory = 0;
+        if (spool != null) {
+            try {
+                spool.close();
+            } catch (IOException e) {
+                log(LogLevel.WARN, "wsgi4j: the spooled request body " + spool.path()
+                        + " could not be deleted: " + e.getMessage());
+            }
         }
     }
 }

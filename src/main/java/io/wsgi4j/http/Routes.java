@@ -4,6 +4,7 @@ import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.config.UrlAlias;
 import io.wsgi4j.gateway.Exchange;
+import io.wsgi4j.gateway.ExchangeSettings;
 import io.wsgi4j.gateway.Gateway;
 import io.wsgi4j.gateway.RequestIds;
 import io.wsgi4j.gateway.RequestPath;
@@ -42,6 +43,7 @@ final class Routes extends Handler.Abstract.NonBlocking {
     private final List<Alias> aliases = new ArrayList<>();
     private final DocumentRoot documentRoot;
     private final RequestIds ids = new RequestIds();
+    private final ExchangeSettings exchangeSettings;
     private final ThreadFactory requestThreads = Thread.ofVirtual().name("wsgi4j-request").factory();
 
     Routes(ServerConfig config, Gateway gateway, ErrorLog log, String serverSoftware, ByteBufferPool pool)
@@ -50,6 +52,7 @@ final class Routes extends Handler.Abstract.NonBlocking {
         this.gateway = gateway;
         this.log = log;
         this.serverSoftware = serverSoftware;
+        this.exchangeSettings = ExchangeSettings.of(config);
         MimeTypes types = ContentTypes.system();
         for (UrlAlias alias : config.urlAliases()) {
             aliases.add(new Alias(StaticFiles.routingForm(alias.url()), new StaticFiles(alias.path(), types, pool)));
@@ -109,7 +112,7 @@ final class Routes extends Handler.Abstract.NonBlocking {
             return true;
         }
         Callback done = duringRequest(request, callback);
-        Exchange exchange = new Exchange(request, response, done, id, path.get(), log, limit);
+        Exchange exchange = new Exchange(request, response, done, id, path.get(), log, exchangeSettings);
         requestThreads.newThread(() -> run(exchange)).start();
         return true;
     }

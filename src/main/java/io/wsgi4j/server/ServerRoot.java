@@ -1,6 +1,7 @@
 package io.wsgi4j.server;
 
 import io.wsgi4j.daemon.WorkerRuntime;
+import io.wsgi4j.gateway.BodySpool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +19,14 @@ public record ServerRoot(Path directory, Path runtime, Path socket) {
     /** UNIX socket paths are limited to 108 bytes by the kernel. */
     private static final int MAX_SOCKET_PATH = 100;
 
-    /** Creates the directory if needed and unpacks the worker runtime into it. */
+    /**
+     * Creates the directory if needed, removes request bodies a killed server left spooled in it,
+     * and unpacks the worker runtime into it.
+     */
     public static ServerRoot prepare(Path directory) throws IOException {
         Files.createDirectories(directory);
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        BodySpool.removeLeftovers(directory);
         Path runtime = WorkerRuntime.install(directory.resolve("python"));
         Path socket = directory.resolve("wsgi.sock");
         if (socket.toString().length() > MAX_SOCKET_PATH) {

@@ -44,6 +44,8 @@ class ServerProcessIT {
             if (sigintIgnored) {
                 assertFalse(ignoresSigint(server.pid()), "the server still ignores SIGINT, as it inherited");
             }
+            // The port comes from the banner's first line; the rest may still be on its way.
+            server.awaitStdout(line -> line.startsWith("Request Body Limit "), Duration.ofSeconds(10));
             bannerIsModWsgiExpresss(server.stdout(), serverName, port);
 
             assertEquals("hello", Http.get(port, "/").text());

@@ -51,8 +51,15 @@ public final class Command {
 
     /** {@code java -jar wsgi4j.jar args...}: the command exactly as the launcher would run it, minus the launcher. */
     public static List<String> jarCommand(List<String> args) {
+        return jarCommand(List.of(), args);
+    }
+
+    /** {@code java JVM-OPTIONS -jar wsgi4j.jar args...}: with a small heap, say, or a GC log. */
+    public static List<String> jarCommand(List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>(List.of(java().toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+                "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
         return command;
     }

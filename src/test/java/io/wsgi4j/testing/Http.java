@@ -66,7 +66,18 @@ public final class Http {
         private final OutputStream out;
 
         public Connection(int port) throws IOException {
+            this(port, 0);
+        }
+
+        /**
+         * A connection whose receive buffer is {@code receiveBuffer} bytes (0: the system's), so that
+         * a client that reads nothing leaves the server little room in the kernel's buffers.
+         */
+        public Connection(int port, int receiveBuffer) throws IOException {
             socket = new Socket();
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(30_000);
             in = new java.io.BufferedInputStream(socket.getInputStream());

@@ -49,6 +49,17 @@ public final class ServerProcess implements AutoCloseable {
      * leaves it in the commands it runs in the background.
      */
     public static ServerProcess start(boolean sigintIgnored, String script, String... options) throws IOException {
+        return start(sigintIgnored, List.of(), script, options);
+    }
+
+    /** Starts the server as {@link #start} does, its JVM with these options too (a small heap, a GC log). */
+    public static ServerProcess startWithJvmOptions(List<String> jvmOptions, String script, String... options)
+            throws IOException {
+        return start(false, jvmOptions, script, options);
+    }
+
+    private static ServerProcess start(boolean sigintIgnored, List<String> jvmOptions, String script, String... options)
+            throws IOException {
         Path root = Files.createTempDirectory("w4jp");
         List<String> args = new ArrayList<>(List.of("start-server", script, "--port", "0", "--server-root", root.toString()));
         args.addAll(List.of(options));
@@ -58,7 +69,7 @@ public final class ServerProcess implements AutoCloseable {
             command.addAll(List.of(Pythons.defaultPython().toString(), "-c", "import os, signal, sys; "
                     + "signal.signal(signal.SIGINT, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"));
         }
-        command.addAll(Command.jarCommand(args));
+        command.addAll(Command.jarCommand(jvmOptions, args));
         Process process = new ProcessBuilder(command).directory(TestServer.APPS.toFile()).start();
         process.getOutputStream().close();
         return new ServerProcess(process, root);

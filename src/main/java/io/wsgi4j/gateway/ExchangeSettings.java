@@ -1,0 +1,24 @@
+package io.wsgi4j.gateway;
+
+import io.wsgi4j.config.ReadTimeouts;
+import io.wsgi4j.config.ServerConfig;
+import java.nio.file.Path;
+
+/**
+ * What every exchange of a server shares.
+ *
+ * @param limitRequestBody   the largest request body, in bytes; 0 for no limit ({@code --limit-request-body})
+ * @param readTimeouts       the body's time allowance ({@code --body-timeout}, {@code --body-min-rate}...)
+ * @param spoolDirectory     where bodies too large for memory are spooled (the server root)
+ * @param responseBufferSize how many response bytes may wait for a slow client before the application waits
+ * @param memory             what in-memory bodies and response buffers may take, all exchanges together
+ */
+public record ExchangeSettings(long limitRequestBody, ReadTimeouts readTimeouts, Path spoolDirectory,
+                               int responseBufferSize, MemoryBudget memory) {
+
+    /** The server's settings, with a memory budget of a quarter of the heap. */
+    public static ExchangeSettings of(ServerConfig config) {
+        return new ExchangeSettings(config.http().limitRequestBody(), config.http().readTimeouts(),
+                config.serverRoot(), config.http().responseBufferSize(), MemoryBudget.quarterOfHeap());
+    }
+}
