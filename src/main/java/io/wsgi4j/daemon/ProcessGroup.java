@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -88,6 +89,7 @@ public final class ProcessGroup implements AutoCloseable {
     private boolean startFailing;
 
     private ServerSocketChannel listener;
+    private Object socketKey;
     private volatile boolean stopping;
 
     /**
@@ -126,6 +128,7 @@ public final class ProcessGroup implements AutoCloseable {
         listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         listener.bind(UnixDomainSocketAddress.of(socketPath), 1024);
         Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+        socketKey = Files.readAttributes(socketPath, BasicFileAttributes.class).fileKey();
         Thread.ofVirtual().name("wsgi4j-daemon-accept").start(this::acceptLoop);
         synchronized (this) {
             for (Slot slot : slots) {
@@ -707,7 +710,11 @@ public final class ProcessGroup implements AutoCloseable {
         }
         idle.clear();
         try {
-            Files.deleteIfExists(socketPath);
+            // Only this group's own socket: not one that another server has bound at the same path since.
+            if (Files.exists(socketPath)
+                    && Files.readAttributes(socketPath, BasicFileAttributes.class).fileKey().equals(socketKey)) {
+                Files.delete(socketPath);
+            }
         } catch (IOException e) {
             // left behind; removed at the next start
         }

@@ -223,8 +223,11 @@ final class WorkerProcess {
                 terminatedNanos = System.nanoTime();
             }
         }
-        Posix.killGroup(pid(), Posix.SIGTERM);
-        Posix.kill(pid(), Posix.SIGTERM);
+        // Once: a second SIGTERM arriving while Python finalizes would kill it by the default action.
+        // A process that has not made itself a group leader yet gets it directly.
+        if (!Posix.killGroup(pid(), Posix.SIGTERM)) {
+            Posix.kill(pid(), Posix.SIGTERM);
+        }
     }
 
     /** Kills it and anything it started (SIGKILL to its process group); {@code why} goes in its exit line. */

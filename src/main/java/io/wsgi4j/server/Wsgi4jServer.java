@@ -12,24 +12,25 @@ import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.log.JettyLogBridge;
 import io.wsgi4j.python.PythonInterpreter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Optional;
 
 /** A running wsgi4j server: its logs, its daemon process group and its HTTP tier, started and stopped together. */
 public final class Wsgi4jServer implements AutoCloseable {
     private final ServerConfig config;
     private final ServerRoot root;
+    private final PidFile pidFile;
     private final ErrorLog errorLog;
     private final AccessLog accessLog;
     private final ProcessGroup group;
     private final HttpServer http;
     private boolean stopped;
 
-    private Wsgi4jServer(ServerConfig config, ServerRoot root, ErrorLog errorLog, AccessLog accessLog,
+    private Wsgi4jServer(ServerConfig config, ServerRoot root, PidFile pidFile, ErrorLog errorLog, AccessLog accessLog,
                          ProcessGroup group, HttpServer http) {
         this.config = config;
         this.root = root;
+        this.pidFile = pidFile;
         this.errorLog = errorLog;
         this.accessLog = accessLog;
         this.group = group;
@@ -38,6 +39,13 @@ public final class Wsgi4jServer implements AutoCloseable {
 
     /** Starts everything; on failure, stops what was started and throws. */
     public static Wsgi4jServer start(ServerConfig config, PythonInterpreter python, BuildInfo build) throws Exception {
+        PidFile pidFile = new PidFile(config.pidFile());
+        Optional<Long> running = pidFile.runningServer();
+        if (running.isPresent()) {
+            throw new IOException("a wsgi4j server (pid " + running.get() + ") is already running with the pid file "
+                    + config.pidFile() + "; stop it (wsgi4j -k stop with the same options) or give another "
+                    + "--server-root or --pid-file");
+        }
         ServerRoot root = ServerRoot.prepare(config.serverRoot());
         ErrorLog errorLog = config.logging().errorLogFile().isPresent()
                 ? ErrorLog.toFile(config.logging().errorLogFile().get(), config.logging().level())
@@ -59,10 +67,10 @@ public final class Wsgi4jServer implements AutoCloseable {
             errorLog.log(LogLevel.ERROR, "wsgi4j: could not start: " + e.getMessage());
             throw e;
         }
-        Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        pidFile.write();
         errorLog.log(LogLevel.NOTICE, "wsgi4j: " + build.serverSoftware() + " (Python " + python.version()
                 + ") configured -- resuming normal operations");
-        return new Wsgi4jServer(config, root, errorLog, accessLog, group, http);
+        return new Wsgi4jServer(config, root, pidFile, errorLog, accessLog, group, http);
     }
 
     /** The port the server listens on. */
@@ -106,11 +114,7 @@ public final class Wsgi4jServer implements AutoCloseable {
             errorLog.log(LogLevel.WARN, "wsgi4j: stopping the HTTP server: " + e);
         }
         group.close();
-        try {
-            Files.deleteIfExists(config.pidFile());
-        } catch (IOException e) {
-            // a stale pid file is harmless
-        }
+        pidFile.remove();
         errorLog.log(LogLevel.NOTICE, "wsgi4j: stopped");
         try {
             if (accessLog != null) {

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsgi4j.platform.Posix;
+import io.wsgi4j.testing.Command;
 import io.wsgi4j.testing.Http;
 import io.wsgi4j.testing.ServerProcess;
+import io.wsgi4j.testing.TestServer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -22,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -98,6 +101,22 @@ class ServerProcessIT {
     }
 
     /** Whether a process ignores SIGINT (its bit in SigIgn of /proc/PID/status). */
+    @Test
+    void aSecondServerInTheSameServerRootIsRefusedAndTheFirstKeepsServing() throws Exception {
+        try (ServerProcess first = ServerProcess.start("tiny.wsgi")) {
+            int port = first.port();
+            Command.Result second = Command.runJar(TestServer.APPS, "start-server", "tiny.wsgi", "--port", "0",
+                    "--server-root", first.root().toString());
+            assertEquals(1, second.exitCode(), second.toString());
+            assertEquals(List.of("wsgi4j: could not start: a wsgi4j server (pid " + first.pid() + ") is already running "
+                    + "with the pid file " + first.root().resolve("wsgi4j.pid") + "; stop it (wsgi4j -k stop with the "
+                    + "same options) or give another --server-root or --pid-file"), second.stderrLines());
+            assertEquals("hello", Http.get(port, "/").text());
+            assertTrue(Files.exists(first.root().resolve("wsgi.sock")));
+            assertEquals(first.pid() + "\n", Files.readString(first.root().resolve("wsgi4j.pid")));
+        }
+    }
+
     private static boolean ignoresSigint(long pid) throws IOException {
         long ignored = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                 .filter(l -> l.startsWith("SigIgn:")).map(l -> Long.parseLong(l.substring(7).trim(), 16))
