@@ -107,7 +107,10 @@ final class WorkerProcess {
         builder.environment().putAll(environment);
         Process process = builder.start();
         WorkerProcess worker = new WorkerProcess(slot, generation, process, log, listener);
-        Thread.ofVirtual().name("wsgi4j-log-" + process.pid()).start(worker::pumpLog);
+        // A platform thread: a read from a pipe blocks in native code, which would hold a virtual
+        // thread's carrier for as long as the worker is quiet. With a carrier per core, a few quiet
+        // workers left no carrier for the requests.
+        Thread.ofPlatform().daemon().name("wsgi4j-log-" + process.pid()).stackSize(128 * 1024).start(worker::pumpLog);
         try {
             worker.lifeline.write((config + "\n").getBytes(StandardCharsets.UTF_8));
             worker.lifeline.flush();
