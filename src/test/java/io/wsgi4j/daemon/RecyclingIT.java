@@ -142,6 +142,22 @@ class RecyclingIT {
     }
 
     @Test
+    void aProcessThatIgnoresSigtermIsKilledAfterTheShutdownTimeout() throws Exception {
+        try (TestServer server = TestServer.start("ignores_sigterm.wsgi", "--threads", "1", "--maximum-requests", "2",
+                "--shutdown-timeout", "1")) {
+            String first = server.get("/").text();
+            assertEquals(first, server.get("/").text());
+            String line = server.awaitLogLine(l -> l.contains("daemon process " + first)
+                    && l.contains("replaced by process"), Duration.ofSeconds(15));
+            assertTrue(line.contains("every request it took was completed; killed (SIGKILL) as it was still running 1 s "
+                    + "after it was told to exit (--shutdown-timeout)"), line);
+            Http.Response next = server.get("/");
+            assertEquals(200, next.status());
+            assertNotEquals(first, next.text());
+        }
+    }
+
+    @Test
     void theStatusCountsEachProcessesRequestsAndResources() throws Exception {
         try (TestServer server = TestServer.start("pid.wsgi", "--processes", "2", "--threads", "3")) {
             for (int i = 0; i < 10; i++) {
