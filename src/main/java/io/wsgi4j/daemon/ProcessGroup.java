@@ -7,23 +7,12 @@ import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.platform.ProcessSample;
 import io.wsgi4j.python.PythonInterpreter;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * graceful timeout, is told to exit and is killed after the shutdown timeout. The periodic checks
  * (timeouts, limits, file changes) are the {@link Supervisor}'s.
  *
- * <p>The workers connect back to a UNIX socket in the server root and prove who they are
- * with a token they were given on stdin.
+ * <p>The workers connect back to the group's {@link DaemonSocket} in the server root.
  */
 public final class ProcessGroup implements AutoCloseable {
     private static final long RESTART_DELAY_MAX_MILLIS = 10_000;
@@ -70,9 +58,8 @@ public final class ProcessGroup implements AutoCloseable {
     private final ApplicationConfig application;
     private final PythonInterpreter python;
     private final Path runtime;
-    private final Path socketPath;
     private final ErrorLog log;
-    private final String token;
+    private final DaemonSocket socket;
     private final Slot[] slots;
     private final Map<Long, WorkerProcess> byPid = new ConcurrentHashMap<>();
     private final ChannelPool idle;
@@ -88,8 +75,6 @@ public final class ProcessGroup implements AutoCloseable {
     private String rollingDetail;
     private boolean startFailing;
 
-    private ServerSocketChannel listener;
-    private Object socketKey;
     private volatile boolean stopping;
 
     /**
@@ -102,11 +87,8 @@ public final class ProcessGroup implements AutoCloseable {
         this.application = application;
         this.python = python;
         this.runtime = runtime;
-        this.socketPath = socketPath;
         this.log = log;
-        byte[] secret = new byte[16];
-        new SecureRandom().nextBytes(secret);
-        this.token = HexFormat.of().formatHex(secret);
+        this.socket = new DaemonSocket(socketPath, log, this::connected);
         this.slots = new Slot[config.processes()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(i);
@@ -124,12 +106,7 @@ public final class ProcessGroup implements AutoCloseable {
 
     /** Opens the socket and starts every process; does not wait for them to be ready. */
     public void start() throws IOException {
-        Files.deleteIfExists(socketPath);
-        listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        listener.bind(UnixDomainSocketAddress.of(socketPath), 1024);
-        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
-        socketKey = Files.readAttributes(socketPath, BasicFileAttributes.class).fileKey();
-        Thread.ofVirtual().name("wsgi4j-daemon-accept").start(this::acceptLoop);
+        socket.open();
         synchronized (this) {
             for (Slot slot : slots) {
                 spawn(slot);
@@ -457,7 +434,8 @@ public final class ProcessGroup implements AutoCloseable {
         try {
             WorkerProcess worker = WorkerProcess.start(slot.index, generation,
                     WorkerRuntime.command(python.executable(), runtime), python.environment(),
-                    config.workingDirectory(), workerConfig(), log, notices);
+                    config.workingDirectory(),
+                    WorkerRuntime.configLine(config, application, socket.path(), socket.token()), log, notices);
             byPid.put(worker.pid(), worker);
             if (successor) {
                 slot.successor = worker;
@@ -503,7 +481,7 @@ public final class ProcessGroup implements AutoCloseable {
             if (worker.retiring() != null) {
                 long replacement = worker.replacedBy() != 0 ? worker.replacedBy()
                         : slot.successor != null ? slot.successor.pid() : 0;
-                log.log(LogLevel.NOTICE, recycledLine(worker, replacement));
+                log.log(LogLevel.NOTICE, ExitLines.replaced(worker, config.displayName(), replacement));
             } else {
                 lost(slot, worker, wasSuccessor);
             }
@@ -511,35 +489,6 @@ public final class ProcessGroup implements AutoCloseable {
             advanceRolling();
         }
         supervisor.wake();
-    }
-
-    /** One line for a process that was replaced: which, why, what became of its requests, how it ended. */
-    private String recycledLine(WorkerProcess worker, long replacement) {
-        StringBuilder line = new StringBuilder("wsgi4j: daemon process ").append(worker.pid()).append(' ')
-                .append(config.displayName()).append(' ').append(worker.retiringDetail());
-        if (replacement != 0) {
-            line.append("; replaced by process ").append(replacement);
-        }
-        List<String> failed = worker.failedRequests();
-        List<String> cut = worker.interruptedRequests();
-        if (failed.isEmpty() && cut.isEmpty()) {
-            line.append("; every request it took was completed");
-        }
-        if (!cut.isEmpty()) {
-            line.append("; ").append(cut.size()).append(" request(s) cut by the server: ")
-                    .append(String.join(", ", cut));
-        }
-        if (!failed.isEmpty()) {
-            line.append("; ").append(failed.size()).append(" request(s) in progress failed: ")
-                    .append(String.join(", ", failed));
-        }
-        line.append("; ");
-        if (worker.killedBecause() != null) {
-            line.append("killed (SIGKILL) ").append(worker.killedBecause());
-        } else {
-            line.append(worker.exitDescription());
-        }
-        return line.append(" after ").append(worker.uptimeMillis() / 1000.0).append(" s").toString();
     }
 
     /** A process died, or was killed at start-up: log it, and start another unless a successor takes over. */
@@ -552,20 +501,12 @@ public final class ProcessGroup implements AutoCloseable {
         if (slot.failures > 1) {
             startFailing = true;
         }
-        List<String> failed = worker.failedRequests();
-        String requests = failed.isEmpty() ? "no request was in progress"
-                : failed.size() + " request(s) in progress failed: " + String.join(", ", failed);
-        String how = worker.killedBecause() != null
-                ? "was killed (SIGKILL) " + worker.killedBecause()
-                : worker.exitDescription() + " after " + worker.uptimeMillis() + " ms";
         boolean replacing = !wasSuccessor && slot.successor != null;
         String next = replacing ? "process " + slot.successor.pid() + " takes over"
                 : slot.failures <= 1 ? "starting a new process"
                 : "next start in " + restartDelayMillis(slot.failures) + " ms";
-        log.log(LogLevel.ERROR, "wsgi4j: daemon process " + worker.pid() + " " + config.displayName() + " " + how
-                + (wasSuccessor ? " (it was starting to replace process "
-                + (slot.current == null ? "-" : Long.toString(slot.current.pid())) + ")" : "") + "; " + requests
-                + "; " + next);
+        long replaced = wasSuccessor && slot.current != null ? slot.current.pid() : 0;
+        log.log(LogLevel.ERROR, ExitLines.lost(worker, config.displayName(), replaced, next));
         if (!replacing) {
             scheduleRestart(slot);
         }
@@ -593,93 +534,25 @@ public final class ProcessGroup implements AutoCloseable {
         });
     }
 
-    private String workerConfig() {
-        StringBuilder paths = new StringBuilder("[");
-        for (Path path : config.python().paths()) {
-            if (paths.length() > 1) {
-                paths.append(',');
-            }
-            paths.append(Json.string(path.toString()));
-        }
-        paths.append(']');
-        return "{" + "\"socket\":" + Json.string(socketPath.toString())
-                + ",\"token\":" + Json.string(token)
-                + ",\"group\":" + Json.string(config.name())
-                + ",\"display_name\":" + Json.string(config.displayName())
-                + ",\"threads\":" + config.threads()
-                + ",\"application_type\":" + Json.string(application.type().key())
-                + ",\"entry_point\":" + Json.string(application.entryPoint())
-                + ",\"callable_object\":" + Json.string(application.callableObject())
-                + ",\"working_directory\":" + Json.string(config.workingDirectory().toString())
-                + ",\"reload_on_changes\":" + config.reloadOnChanges()
-                + ",\"python_path\":" + paths + "}";
-    }
-
     // -- the daemon socket ----------------------------------------------------------
 
-    private void acceptLoop() {
-        while (!stopping) {
-            SocketChannel socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                if (!stopping) {
-                    log.log(LogLevel.ERROR, "wsgi4j: the daemon socket " + socketPath + " failed: " + e.getMessage());
-                }
-                return;
-            }
-            Thread.ofVirtual().start(() -> greet(socket));
+    /** A thread of a daemon process connected: its process may now serve, and the connection joins the pool. */
+    private void connected(SocketChannel socket, long pid, int thread) throws IOException {
+        WorkerProcess worker = byPid.get(pid);
+        WorkerProcess.State state = worker == null ? WorkerProcess.State.EXITED : worker.state();
+        if (stopping || state == WorkerProcess.State.STOPPING || state == WorkerProcess.State.EXITED) {
+            socket.close();
+            return;
         }
-    }
-
-    /** Reads a new connection's HELLO ("token pid thread") and puts it in the pool. */
-    private void greet(SocketChannel socket) {
-        try {
-            ByteBuffer header = ByteBuffer.allocate(Frame.HEADER_SIZE);
-            readFully(socket, header);
-            int length = header.getInt(1);
-            if (header.get(0) != Frame.HELLO || length <= 0 || length > 256) {
-                throw new IOException("the first frame was not a HELLO");
-            }
-            ByteBuffer payload = ByteBuffer.allocate(length);
-            readFully(socket, payload);
-            String[] hello = new String(payload.array(), StandardCharsets.US_ASCII).split(" ");
-            if (hello.length != 3 || !MessageDigest.isEqual(hello[0].getBytes(StandardCharsets.US_ASCII),
-                    token.getBytes(StandardCharsets.US_ASCII))) {
-                throw new IOException("wrong token");
-            }
-            WorkerProcess worker = byPid.get(Long.parseLong(hello[1]));
-            WorkerProcess.State state = worker == null ? WorkerProcess.State.EXITED : worker.state();
-            if (stopping || state == WorkerProcess.State.STOPPING || state == WorkerProcess.State.EXITED) {
-                socket.close();
-                return;
-            }
-            WorkerChannel channel = new WorkerChannel(socket, worker, Integer.parseInt(hello[2]));
-            worker.addChannel(channel);
-            if (state == WorkerProcess.State.STARTING) {
-                ready(worker);
-            }
-            // A draining process's reconnected thread stays connected, idle, outside the pool.
-            if (worker.accepting()) {
-                idle.put(channel);
-            }
-        } catch (IOException | RuntimeException e) {
-            log.log(LogLevel.WARN, "wsgi4j: refused a connection on the daemon socket: " + e.getMessage());
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
+        WorkerChannel channel = new WorkerChannel(socket, worker, thread);
+        worker.addChannel(channel);
+        if (state == WorkerProcess.State.STARTING) {
+            ready(worker);
         }
-    }
-
-    private static void readFully(SocketChannel socket, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (socket.read(buffer) < 0) {
-                throw new IOException("connection closed during HELLO");
-            }
+        // A draining process's reconnected thread stays connected, idle, outside the pool.
+        if (worker.accepting()) {
+            idle.put(channel);
         }
-        buffer.flip();
     }
 
     /** Stops the processes: SIGTERM, then SIGKILL after the shutdown timeout. */
@@ -688,13 +561,7 @@ public final class ProcessGroup implements AutoCloseable {
         stopping = true;
         supervisor.stop();
         idle.unavailable(true);
-        try {
-            if (listener != null) {
-                listener.close();
-            }
-        } catch (IOException e) {
-            // closing anyway
-        }
+        socket.close();
         List<WorkerProcess> workers = workers();
         workers.forEach(WorkerProcess::terminate);
         long deadline = System.nanoTime() + config.timeouts().shutdown().toNanos();
@@ -709,14 +576,5 @@ public final class ProcessGroup implements AutoCloseable {
             worker.closeChannels();
         }
         idle.clear();
-        try {
-            // Only this group's own socket: not one that another server has bound at the same path since.
-            if (Files.exists(socketPath)
-                    && Files.readAttributes(socketPath, BasicFileAttributes.class).fileKey().equals(socketKey)) {
-                Files.delete(socketPath);
-            }
-        } catch (IOException e) {
-            // left behind; removed at the next start
-        }
     }
 }

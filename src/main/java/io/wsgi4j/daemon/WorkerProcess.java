@@ -4,9 +4,7 @@ import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.platform.Posix;
 import io.wsgi4j.platform.ProcessSample;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,7 +56,6 @@ final class WorkerProcess {
     private final Process process;
     private final OutputStream lifeline;
     private final ErrorLog log;
-    private final Listener listener;
     private final long startedNanos = System.nanoTime();
     private final List<WorkerChannel> channels = new CopyOnWriteArrayList<>();
 
@@ -83,15 +80,14 @@ final class WorkerProcess {
     private volatile boolean dumping;
     private volatile ProcessSample sample;
     private volatile long sampledNanos;
-    private volatile CompletableFuture<Void> stacksDumped = new CompletableFuture<>();
+    private WorkerOutput output;
 
-    private WorkerProcess(int slot, int generation, Process process, ErrorLog log, Listener listener) {
+    private WorkerProcess(int slot, int generation, Process process, ErrorLog log) {
         this.slot = slot;
         this.generation = generation;
         this.process = process;
         this.lifeline = process.getOutputStream();
         this.log = log;
-        this.listener = listener;
     }
 
     /**
@@ -106,11 +102,8 @@ final class WorkerProcess {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
-        WorkerProcess worker = new WorkerProcess(slot, generation, process, log, listener);
-        // A platform thread: a read from a pipe blocks in native code, which would hold a virtual
-        // thread's carrier for as long as the worker is quiet. With a carrier per core, a few quiet
-        // workers left no carrier for the requests.
-        Thread.ofPlatform().daemon().name("wsgi4j-log-" + process.pid()).stackSize(128 * 1024).start(worker::pumpLog);
+        WorkerProcess worker = new WorkerProcess(slot, generation, process, log);
+        worker.output = WorkerOutput.read(process, log, path -> listener.moduleChanged(worker, path));
         try {
             worker.lifeline.write((config + "\n").getBytes(StandardCharsets.UTF_8));
             worker.lifeline.flush();
@@ -433,8 +426,7 @@ final class WorkerProcess {
      * which dumps without it. Returns once the stacks are written or the wait is over.
      */
     void dumpStacks() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        stacksDumped = done;
+        CompletableFuture<Void> done = output.expectStacks();
         if (!Posix.kill(pid(), Posix.SIGUSR2)) {
             return;
         }
@@ -454,48 +446,5 @@ final class WorkerProcess {
         } catch (ExecutionException e) {
             // never completed exceptionally
         }
-    }
-
-    // -- the log pipe ---------------------------------------------------------
-
-    private void pumpLog() {
-        long pid = process.pid();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                logLine(pid, line);
-            }
-        } catch (IOException e) {
-            // the process is gone
-        }
-        stacksDumped.complete(null);
-    }
-
-    /**
-     * A line from the worker: a log record (RS level US client US request-id US message), a
-     * notice for the server (GS verb SP argument), or raw output.
-     */
-    private void logLine(long pid, String line) {
-        if (!line.isEmpty() && line.charAt(0) == '\u001e') {
-            String[] fields = line.substring(1).split("\u001f", 4);
-            if (fields.length == 4) {
-                LogLevel level = LogLevel.parse(fields[0]).orElse(LogLevel.ERROR);
-                log.log(level, pid, fields[1], fields[2], fields[3]);
-                return;
-            }
-        }
-        if (!line.isEmpty() && line.charAt(0) == '\u001d') {
-            String notice = line.substring(1);
-            int space = notice.indexOf(' ');
-            String verb = space < 0 ? notice : notice.substring(0, space);
-            String argument = space < 0 ? "" : notice.substring(space + 1);
-            switch (verb) {
-                case "stacks" -> stacksDumped.complete(null);
-                case "changed" -> listener.moduleChanged(this, argument);
-                default -> log.log(LogLevel.WARN, pid, null, null, "wsgi4j: unknown notice from the worker: " + notice);
-            }
-            return;
-        }
-        log.log(LogLevel.ERROR, pid, null, null, line);
     }
 }

@@ -1,5 +1,7 @@
 package io.wsgi4j.daemon;
 
+import io.wsgi4j.config.ApplicationConfig;
+import io.wsgi4j.config.DaemonConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,6 +26,29 @@ public final class WorkerRuntime {
     }
 
     private WorkerRuntime() {
+    }
+
+    /** The configuration a worker reads from stdin when it starts: one JSON line. */
+    static String configLine(DaemonConfig config, ApplicationConfig application, Path socket, String token) {
+        StringBuilder paths = new StringBuilder("[");
+        for (Path path : config.python().paths()) {
+            if (paths.length() > 1) {
+                paths.append(',');
+            }
+            paths.append(Json.string(path.toString()));
+        }
+        paths.append(']');
+        return "{" + "\"socket\":" + Json.string(socket.toString())
+                + ",\"token\":" + Json.string(token)
+                + ",\"group\":" + Json.string(config.name())
+                + ",\"display_name\":" + Json.string(config.displayName())
+                + ",\"threads\":" + config.threads()
+                + ",\"application_type\":" + Json.string(application.type().key())
+                + ",\"entry_point\":" + Json.string(application.entryPoint())
+                + ",\"callable_object\":" + Json.string(application.callableObject())
+                + ",\"working_directory\":" + Json.string(config.workingDirectory().toString())
+                + ",\"reload_on_changes\":" + config.reloadOnChanges()
+                + ",\"python_path\":" + paths + "}";
     }
 
     /** Unpacks the runtime into {@code directory} (its package goes in a subdirectory); returns the directory. */
