@@ -79,6 +79,26 @@ class RequestTimeoutIT {
     }
 
     @Test
+    void aProcessStuckHoldingTheGilHasItsStacksDumpedByFaulthandlerAndIsKilled() throws Exception {
+        try (TestServer server = TestServer.start("gil_holder.wsgi", "--processes", "1", "--threads", "2",
+                "--request-timeout", "2", "--shutdown-timeout", "1")) {
+            long pid = server.server().processGroup().pids().getFirst();
+            assertEquals(504, server.get("/hold").status());
+            server.awaitLogLine(l -> l.contains("daemon process " + pid + " did not write its Python stacks within 2 s"),
+                    Duration.ofSeconds(10));
+            // faulthandler's own dump, without the GIL: raw lines of the process, the stuck frame among them.
+            server.awaitLogLine(l -> l.contains("[pid " + pid + "]") && l.contains("gil_holder.wsgi\", line 9 in application"),
+                    Duration.ofSeconds(10));
+            String line = server.awaitLogLine(l -> l.contains("daemon process " + pid) && l.contains("replaced by process"),
+                    Duration.ofSeconds(20));
+            assertTrue(line.contains("killed (SIGKILL) as it was still running 1 s after it was told to exit"), line);
+            Http.Response next = server.get("/");
+            assertEquals(200, next.status());
+            assertNotEquals(Long.toString(pid), next.text());
+        }
+    }
+
+    @Test
     void anotherRequestOnTheStuckProcessFinishesWithinTheGracefulTimeout() throws Exception {
         try (TestServer server = TestServer.start("pid.wsgi", "--processes", "1", "--threads", "2",
                 "--request-timeout", "3")) {
