@@ -12,6 +12,7 @@ import io.wsgi4j.config.ConfigException;
 import io.wsgi4j.config.DaemonConfig;
 import io.wsgi4j.config.PythonConfig;
 import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.config.ServerModel;
 import io.wsgi4j.platform.Posix;
 import io.wsgi4j.python.PythonInterpreter;
 import io.wsgi4j.server.BuildInfo;
@@ -86,6 +87,7 @@ public final class Main {
     private int versionReport(List<String> args) throws UsageException, ConfigException {
         ParsedArguments parsed = new ArgumentParser(StartServerOptions.ALL).parse(args);
         DaemonConfig daemon = ConfigBuilder.daemonOnly(parsed, cwd, Posix.uid());
+        ServerModel model = ConfigBuilder.modelOnly(parsed, cwd);
         PythonConfig pythonConfig = daemon.python();
         PythonInterpreter python;
         try {
@@ -94,7 +96,7 @@ public final class Main {
             err.println("wsgi4j: " + e.getMessage());
             python = null;
         }
-        return print(VersionReport.report(BuildInfo.load(), daemon, python));
+        return print(VersionReport.report(BuildInfo.load(), model, daemon, python));
     }
 
     /**

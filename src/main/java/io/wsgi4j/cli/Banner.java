@@ -31,10 +31,12 @@ public final class Banner {
         if (config.logging().accessLog()) {
             add(lines, "Access Log File", config.logging().accessLogFile().map(Object::toString).orElse("(terminal)"));
         }
-        add(lines, "Operating Mode", "daemon");
-        add(lines, "Request Capacity", daemon.capacity() + " (" + daemon.processes() + " process"
-                + (daemon.processes() == 1 ? "" : "es") + " * " + daemon.threads() + " thread"
-                + (daemon.threads() == 1 ? "" : "s") + ")");
+        var model = config.model();
+        add(lines, "Operating Mode", model.mode().key());
+        add(lines, "Server MPM", model.mpm().key());
+        add(lines, "Request Capacity", model.capacity() + " (" + model.processes() + " process"
+                + (model.processes() == 1 ? "" : "es") + " * " + model.threads() + " thread"
+                + (model.threads() == 1 ? "" : "s") + ")");
         add(lines, "Socket Timeout", http.socketTimeout().toSeconds() + " (seconds)");
         add(lines, "Keep Alive Timeout", http.keepAliveTimeout().toSeconds() + " (seconds)");
         add(lines, "Request Timeout", daemon.timeouts().request().toSeconds() + " (seconds)");

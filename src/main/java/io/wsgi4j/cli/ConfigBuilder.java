@@ -10,10 +10,13 @@ import io.wsgi4j.config.DaemonTimeouts;
 import io.wsgi4j.config.HttpConfig;
 import io.wsgi4j.config.LogConfig;
 import io.wsgi4j.config.LogLevel;
+import io.wsgi4j.config.Mpm;
+import io.wsgi4j.config.OperatingMode;
 import io.wsgi4j.config.PythonConfig;
 import io.wsgi4j.config.ReadTimeouts;
 import io.wsgi4j.config.RecyclePolicy;
 import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.config.ServerModel;
 import io.wsgi4j.config.UrlAlias;
 import io.wsgi4j.log.AccessLog;
 import java.nio.file.Files;
@@ -60,6 +63,11 @@ public final class ConfigBuilder {
                 builder.integer(PORT, 8000, 0, 65535), uid);
     }
 
+    /** The process and thread model the options describe, without needing a script: what {@code -V} reports. */
+    public static ServerModel modelOnly(ParsedArguments args, Path cwd) throws ConfigException {
+        return new ConfigBuilder(args, cwd).model();
+    }
+
     /**
      * The pid file a server started with these options writes: what {@code -k} signals. Needs no
      * script; the options that place it are --pid-file, --server-root, --server-name, --host and --port.
@@ -94,6 +102,7 @@ public final class ConfigBuilder {
         Path serverRoot = serverRoot(serverName, port, uid);
 
         ApplicationConfig application = application(positional.getFirst());
+        ServerModel model = model();
         DaemonConfig daemon = daemon(serverName, port, uid);
         List<UrlAlias> aliases = urlAliases();
         Optional<Path> documentRoot = args.value(DOCUMENT_ROOT).isPresent()
@@ -118,7 +127,7 @@ public final class ConfigBuilder {
 
         HttpConfig http = http();
         Path pidFile = pidFile(serverRoot);
-        return new ServerConfig(listenHost, serverName, port, serverRoot, pidFile, application, daemon,
+        return new ServerConfig(listenHost, serverName, port, serverRoot, pidFile, application, model, daemon,
                 aliases, documentRoot, logging, http);
     }
 
@@ -177,9 +186,32 @@ public final class ConfigBuilder {
                 setenv, args.has(PASS_AUTHORIZATION));
     }
 
+    /**
+     * The mode, the MPM and the sizes. Under prefork in embedded mode a server process runs one
+     * request at a time, so --threads defaults to 1 there and may not be more.
+     */
+    private ServerModel model() throws ConfigException {
+        OperatingMode mode = args.has(EMBEDDED_MODE) ? OperatingMode.EMBEDDED : OperatingMode.DAEMON;
+        String name = args.value(SERVER_MPM).orElse("event");
+        Mpm mpm = Mpm.parse(name).orElseThrow(() -> new ConfigException("option " + SERVER_MPM + ": '" + name
+                + "' is not an MPM: use prefork, worker or event"));
+        boolean prefork = mode == OperatingMode.EMBEDDED && mpm == Mpm.PREFORK;
+        int threads = threads(prefork);
+        if (prefork && threads != 1) {
+            throw new ConfigException("option " + THREADS + ": " + threads + " threads with " + SERVER_MPM
+                    + " prefork in embedded mode: a prefork server process runs one request at a time; give "
+                    + THREADS + " 1, or choose " + SERVER_MPM + " worker or event");
+        }
+        return new ServerModel(mode, mpm, integer(PROCESSES, 1, 1, 1024), threads, args.has(PROCESSES));
+    }
+
+    private int threads(boolean prefork) throws ConfigException {
+        return integer(THREADS, prefork ? 1 : 5, 1, 1024);
+    }
+
     private DaemonConfig daemon(String serverName, int port, int uid) throws ConfigException {
         int processes = integer(PROCESSES, 1, 1, 1024);
-        int threads = integer(THREADS, 5, 1, 1024);
+        int threads = threads(args.has(EMBEDDED_MODE) && "prefork".equals(args.value(SERVER_MPM).orElse("event")));
         Optional<Path> home = args.value(PYTHON_HOME).isPresent()
                 ? Optional.of(existingDirectory(PYTHON_HOME, args.value(PYTHON_HOME).get()))
                 : Optional.empty();

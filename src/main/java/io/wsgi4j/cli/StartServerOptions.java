@@ -52,6 +52,8 @@ public final class StartServerOptions {
     public static final String BODY_MIN_RATE = "--body-min-rate";
     public static final String MAX_CLIENTS = "--max-clients";
     public static final String RESPONSE_BUFFER_SIZE = "--response-buffer-size";
+    public static final String EMBEDDED_MODE = "--embedded-mode";
+    public static final String SERVER_MPM = "--server-mpm";
     public static final String SERVER_ROOT = "--server-root";
     public static final String PID_FILE = "--pid-file";
     public static final String HELP = "--help";
@@ -74,10 +76,19 @@ public final class StartServerOptions {
                     "The server's own name: SERVER_NAME when a request has no Host header, and the banner's URL.",
                     "ServerName / --server-name"),
             value(PROCESSES, "NUMBER", "1",
-                    "Daemon processes running the application; giving it at all makes wsgi.multiprocess true.",
+                    "Daemon processes running the application (in embedded mode: server processes); giving it at "
+                    + "all makes wsgi.multiprocess true in daemon mode.",
                     "WSGIDaemonProcess processes= / --processes"),
-            value(THREADS, "NUMBER", "5",
-                    "Request threads in each daemon process.", "WSGIDaemonProcess threads= / --threads"),
+            value(THREADS, "NUMBER", "5 (1 under --server-mpm prefork in embedded mode)",
+                    "Request threads in each daemon process (in embedded mode: in each server process).",
+                    "WSGIDaemonProcess threads= / --threads"),
+            flag(EMBEDDED_MODE, "Run the application inside the server processes (CPython loaded into the JVM) "
+                    + "instead of in daemon processes; --processes and --threads then size the server processes.",
+                    "--embedded-mode (WSGIRestrictEmbedded Off, no WSGIProcessGroup)"),
+            value(SERVER_MPM, "prefork|worker|event", "event",
+                    "The model of the server processes: prefork runs one request at a time in each, worker and "
+                    + "event run --threads; event also holds idle keep-alive connections without a thread.",
+                    "--server-mpm / LoadModule mpm_*_module"),
             value(PYTHON, "EXECUTABLE", "python3 on PATH",
                     "The Python interpreter (CPython 3.8 to 3.13) the daemon processes run.",
                     "(none: mod_wsgi is built for one Python)"),

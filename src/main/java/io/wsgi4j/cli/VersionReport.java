@@ -1,6 +1,8 @@
 package io.wsgi4j.cli;
 
 import io.wsgi4j.config.DaemonConfig;
+import io.wsgi4j.config.Mpm;
+import io.wsgi4j.config.ServerModel;
 import io.wsgi4j.python.PythonInterpreter;
 import io.wsgi4j.server.BuildInfo;
 import java.util.ArrayList;
@@ -26,7 +28,8 @@ public final class VersionReport {
      *
      * @param python the interpreter the daemon processes would run, or null when none could be found
      */
-    public static List<String> report(BuildInfo build, DaemonConfig daemon, PythonInterpreter python) {
+    public static List<String> report(BuildInfo build, ServerModel model, DaemonConfig daemon,
+                                      PythonInterpreter python) {
         List<String> lines = new ArrayList<>(version(build));
         String java = Runtime.version().toString();
         lines.add("Server's Module Magic Number: " + PROTOCOL_VERSION);
@@ -34,16 +37,21 @@ public final class VersionReport {
                 + (python == null ? "" : ", Python " + python.version()));
         lines.add("Compiled using: Jetty " + build.jetty() + ", Java " + Runtime.version().feature());
         lines.add("Architecture:   " + System.getProperty("sun.arch.data.model", "64") + "-bit");
-        // wsgi4j's HTTP tier is event-driven: idle keep-alive connections hold no thread.
-        lines.add("Server MPM:     event");
-        lines.add("  threaded:     yes (fixed thread count)");
+        Mpm mpm = model.mpm();
+        lines.add("Server MPM:     " + mpm.key());
+        lines.add("  threaded:     " + (mpm.threaded() ? "yes (fixed thread count)" : "no"));
         lines.add("    forked:     yes (variable process count)");
         lines.add("Server compiled with....");
-        lines.add(" -D WSGI4J_OPERATING_MODE=\"daemon\"");
-        lines.add(" -D WSGI4J_DAEMON_PROCESSES=" + daemon.processes());
-        lines.add(" -D WSGI4J_DAEMON_THREADS=" + daemon.threads());
-        lines.add(" -D WSGI4J_WSGI_MULTITHREAD=" + (daemon.multithread() ? "True" : "False"));
-        lines.add(" -D WSGI4J_WSGI_MULTIPROCESS=" + (daemon.multiprocess() ? "True" : "False"));
+        lines.add(" -D WSGI4J_OPERATING_MODE=\"" + model.mode().key() + "\"");
+        if (model.embedded()) {
+            lines.add(" -D WSGI4J_SERVER_PROCESSES=" + model.processes());
+            lines.add(" -D WSGI4J_SERVER_THREADS=" + model.threads());
+        } else {
+            lines.add(" -D WSGI4J_DAEMON_PROCESSES=" + daemon.processes());
+            lines.add(" -D WSGI4J_DAEMON_THREADS=" + daemon.threads());
+        }
+        lines.add(" -D WSGI4J_WSGI_MULTITHREAD=" + (model.multithread() ? "True" : "False"));
+        lines.add(" -D WSGI4J_WSGI_MULTIPROCESS=" + (model.multiprocess() ? "True" : "False"));
         if (python != null) {
             lines.add(" -D PYTHON_EXECUTABLE=\"" + python.executable() + "\"");
             lines.add(" -D PYTHON_VERSION=\"" + python.version() + "\"");

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * @param name             the group's name, shown in the error log and in environ
  * @param displayName      what {@code ps} shows for its processes
  * @param processes        how many worker processes
- * @param processesGiven   whether {@code processes} was given explicitly (then {@code wsgi.multiprocess} is true)
+ * @param processesGiven   whether {@code processes} was given explicitly ({@link ServerModel#multiprocess()})
  * @param threads          request threads per process
  * @param python           the interpreter the processes run
  * @param workingDirectory the processes' current directory, also first on {@code sys.path}
@@ -29,16 +29,6 @@ public record DaemonConfig(
         DaemonTimeouts timeouts,
         RecyclePolicy recycling,
         boolean reloadOnChanges) {
-
-    /** {@code wsgi.multithread} under mod_wsgi's daemon-mode rule. */
-    public boolean multithread() {
-        return threads != 1;
-    }
-
-    /** {@code wsgi.multiprocess} under mod_wsgi's daemon-mode rule. */
-    public boolean multiprocess() {
-        return processesGiven;
-    }
 
     /** {@code wsgi.run_once}: one thread, and a fresh process for every request. */
     public boolean runOnce() {

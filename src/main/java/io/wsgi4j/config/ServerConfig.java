@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param serverRoot   the directory for sockets, logs, the pid file and the worker runtime
  * @param pidFile      where the server's pid is written
  * @param application  which WSGI application is served and where
+ * @param model        the process and thread model (mode, MPM, processes, threads)
  * @param daemon       the process group that runs it
  * @param urlAliases   static files and directories, by URL prefix
  * @param documentRoot static files served in preference to the application, if any
@@ -26,6 +27,7 @@ public record ServerConfig(
         Path serverRoot,
         Path pidFile,
         ApplicationConfig application,
+        ServerModel model,
         DaemonConfig daemon,
         List<UrlAlias> urlAliases,
         Optional<Path> documentRoot,

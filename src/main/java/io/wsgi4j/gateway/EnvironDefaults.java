@@ -3,6 +3,7 @@ package io.wsgi4j.gateway;
 import io.wsgi4j.config.ApplicationConfig;
 import io.wsgi4j.config.ApplicationType;
 import io.wsgi4j.config.DaemonConfig;
+import io.wsgi4j.config.ServerModel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,8 @@ public record EnvironDefaults(byte[] marshalled, String mountPoint, boolean pass
      * @param serverSoftware the SERVER_SOFTWARE value
      * @param runOnce        {@code wsgi.run_once}
      */
-    public static EnvironDefaults of(ApplicationConfig application, DaemonConfig daemon, Optional<Path> documentRoot,
-                                     String serverSoftware, boolean runOnce) {
+    public static EnvironDefaults of(ApplicationConfig application, ServerModel model, DaemonConfig daemon,
+                                     Optional<Path> documentRoot, String serverSoftware, boolean runOnce) {
         MarshalWriter out = new MarshalWriter(1024);
         // SetEnv values first: the CGI variables written after them win, as in Apache.
         for (Map.Entry<String, String> entry : application.setenv()) {
@@ -36,11 +37,12 @@ public record EnvironDefaults(byte[] marshalled, String mountPoint, boolean pass
         }
         documentRoot.ifPresent(root -> out.str("DOCUMENT_ROOT").str(latin1(root.toString())));
         out.str("wsgi.version").intTuple(1, 0);
-        out.str("wsgi.multithread").bool(daemon.multithread());
-        out.str("wsgi.multiprocess").bool(daemon.multiprocess());
+        out.str("wsgi.multithread").bool(model.multithread());
+        out.str("wsgi.multiprocess").bool(model.multiprocess());
         out.str("wsgi.run_once").bool(runOnce);
         out.str("wsgi.input_terminated").bool(true);
-        out.str("wsgi4j.process_group").str(latin1(daemon.name()));
+        // As mod_wsgi, an empty process group means embedded mode.
+        out.str("wsgi4j.process_group").str(model.embedded() ? "" : latin1(daemon.name()));
         out.str("wsgi4j.application_group").str("");
         out.str("wsgi4j.callable_object").str(application.callableObject());
         out.str("wsgi4j.script_reloading").str("0");

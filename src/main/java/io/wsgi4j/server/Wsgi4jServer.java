@@ -57,7 +57,8 @@ public final class Wsgi4jServer implements AutoCloseable {
         HttpServer http = null;
         try {
             group.start();
-            EnvironDefaults defaults = EnvironDefaults.of(config.application(), config.daemon(), config.documentRoot(),
+            EnvironDefaults defaults = EnvironDefaults.of(config.application(), config.model(), config.daemon(),
+                    config.documentRoot(),
                     build.serverSoftware(), config.daemon().runOnce());
             DaemonGateway gateway = new DaemonGateway(group, defaults, config.serverName());
             http = new HttpServer(config, gateway, errorLog, accessLog, build.serverSoftware());

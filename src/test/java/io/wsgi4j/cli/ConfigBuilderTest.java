@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wsgi4j.config.ApplicationType;
 import io.wsgi4j.config.ConfigException;
 import io.wsgi4j.config.LogLevel;
+import io.wsgi4j.config.Mpm;
+import io.wsgi4j.config.OperatingMode;
 import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.config.UrlAlias;
 import java.nio.file.Files;
@@ -55,9 +57,9 @@ class ConfigBuilderTest {
         assertEquals("", config.listenHost());
         assertEquals("localhost", config.serverName());
         assertEquals(1, config.daemon().processes());
-        assertFalse(config.daemon().multiprocess());
+        assertFalse(config.model().multiprocess());
         assertEquals(5, config.daemon().threads());
-        assertTrue(config.daemon().multithread());
+        assertTrue(config.model().multithread());
         assertEquals(5, config.daemon().capacity());
         assertEquals(ApplicationType.SCRIPT, config.application().type());
         assertEquals(dir.resolve("app.wsgi").toString(), config.application().entryPoint());
@@ -81,10 +83,10 @@ class ConfigBuilderTest {
 
     @Test
     void processesGivenMakesMultiprocessTrueEvenForOne() throws Exception {
-        assertTrue(build("app.wsgi", "--processes", "1").daemon().multiprocess());
+        assertTrue(build("app.wsgi", "--processes", "1").model().multiprocess());
         ServerConfig three = build("app.wsgi", "--processes=3", "--threads", "1");
         assertEquals(3, three.daemon().processes());
-        assertFalse(three.daemon().multithread());
+        assertFalse(three.model().multithread());
         assertEquals(3, three.daemon().capacity());
     }
 
@@ -237,7 +239,9 @@ class ConfigBuilderTest {
             case "--application-type" -> List.of("module");
             case "--mount-point" -> List.of("/m");
             case "--url-alias" -> List.of("/s", "static");
-            case "--access-log", "--log-to-terminal", "--pass-authorization", "--reload-on-changes" -> List.of();
+            case "--access-log", "--log-to-terminal", "--pass-authorization", "--reload-on-changes",
+                 "--embedded-mode" -> List.of();
+            case "--server-mpm" -> List.of("worker");
             case "--access-log-file", "--error-log-file", "--pid-file" -> List.of("x.log");
             case "--access-log-format" -> List.of("common");
             case "--log-level" -> List.of("debug");
@@ -251,5 +255,39 @@ class ConfigBuilderTest {
             case "--server-root" -> List.of("root");
             default -> throw new AssertionError("no sample value for " + option + ": add one");
         };
+    }
+
+    @Test
+    void daemonModeUnderEventByDefault() throws Exception {
+        ServerConfig config = build("app.wsgi");
+        assertEquals(OperatingMode.DAEMON, config.model().mode());
+        assertEquals(Mpm.EVENT, config.model().mpm());
+        assertTrue(config.model().multithread());
+    }
+
+    @Test
+    void embeddedModeFollowsModWsgisEmbeddedRules() throws Exception {
+        ServerConfig prefork = build("app.wsgi", "--embedded-mode", "--server-mpm", "prefork", "--processes", "8");
+        assertEquals(1, prefork.model().threads());
+        assertFalse(prefork.model().multithread());
+        assertTrue(prefork.model().multiprocess());
+        ServerConfig worker = build("app.wsgi", "--embedded-mode", "--server-mpm", "worker", "--processes", "1",
+                "--threads", "4");
+        assertTrue(worker.model().multithread());
+        // In embedded mode it is the number of server processes that counts, not whether it was given.
+        assertFalse(worker.model().multiprocess());
+    }
+
+    @Test
+    void preforkWithThreadsInEmbeddedModeIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> build("app.wsgi", "--embedded-mode", "--server-mpm", "prefork", "--threads", "4"));
+        assertTrue(e.getMessage().startsWith("option --threads: 4 threads with --server-mpm prefork"), e.getMessage());
+    }
+
+    @Test
+    void unknownMpmIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> build("app.wsgi", "--server-mpm", "winnt"));
+        assertEquals("option --server-mpm: 'winnt' is not an MPM: use prefork, worker or event", e.getMessage());
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsgi4j.config.DaemonConfig;
 import io.wsgi4j.config.DaemonTimeouts;
+import io.wsgi4j.config.Mpm;
+import io.wsgi4j.config.OperatingMode;
+import io.wsgi4j.config.ServerModel;
 import io.wsgi4j.config.RecyclePolicy;
 import io.wsgi4j.config.PythonConfig;
 import io.wsgi4j.python.PythonInterpreter;
@@ -38,7 +41,8 @@ class VersionReportTest {
     void reportDefinesTheProcessModelAndInterpreter() {
         PythonInterpreter python = new PythonInterpreter(Path.of("/usr/bin/python3.11"), "3.11.2", 3, 11,
                 Path.of("/usr"), Optional.of(Path.of("/usr/lib/libpython3.11.so")), Optional.empty());
-        List<String> lines = VersionReport.report(BUILD, daemon(2, true, 1), python);
+        List<String> lines = VersionReport.report(BUILD,
+                new ServerModel(OperatingMode.DAEMON, Mpm.EVENT, 2, 1, true), daemon(2, true, 1), python);
         assertEquals("Server's Module Magic Number: 1:0", lines.get(2));
         assertTrue(lines.get(3).startsWith("Server loaded:  Jetty 12.1.14, Java "), lines.get(3));
         assertTrue(lines.get(3).endsWith(", Python 3.11.2"), lines.get(3));
@@ -54,9 +58,38 @@ class VersionReportTest {
 
     @Test
     void reportWithoutAnInterpreterLeavesPythonOut() {
-        List<String> lines = VersionReport.report(BUILD, daemon(1, false, 5), null);
+        List<String> lines = VersionReport.report(BUILD,
+                new ServerModel(OperatingMode.DAEMON, Mpm.EVENT, 1, 5, false), daemon(1, false, 5), null);
         assertTrue(lines.stream().noneMatch(line -> line.contains("PYTHON")), String.join("\n", lines));
         assertTrue(lines.get(3).endsWith("Java " + Runtime.version()), lines.get(3));
         assertTrue(lines.contains(" -D WSGI4J_WSGI_MULTIPROCESS=False"));
+    }
+
+    private static List<String> model(List<String> lines) {
+        int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("Server MPM:")).findFirst().orElseThrow());
+        return lines.subList(at, at + 3);
+    }
+
+    @Test
+    void preforkIsForkedAndNotThreadedAsHttpdSays() {
+        List<String> lines = VersionReport.report(BUILD,
+                new ServerModel(OperatingMode.EMBEDDED, Mpm.PREFORK, 8, 1, true), daemon(8, true, 1), null);
+        assertEquals(List.of("Server MPM:     prefork", "  threaded:     no",
+                "    forked:     yes (variable process count)"), model(lines));
+        assertTrue(lines.contains(" -D WSGI4J_OPERATING_MODE=\"embedded\""));
+        assertTrue(lines.contains(" -D WSGI4J_SERVER_PROCESSES=8"));
+        assertTrue(lines.contains(" -D WSGI4J_WSGI_MULTITHREAD=False"));
+        assertTrue(lines.contains(" -D WSGI4J_WSGI_MULTIPROCESS=True"));
+    }
+
+    @Test
+    void workerAndEventAreThreaded() {
+        for (Mpm mpm : List.of(Mpm.WORKER, Mpm.EVENT)) {
+            List<String> lines = VersionReport.report(BUILD,
+                    new ServerModel(OperatingMode.EMBEDDED, mpm, 2, 4, true), daemon(2, true, 4), null);
+            assertEquals(List.of("Server MPM:     " + mpm.key(), "  threaded:     yes (fixed thread count)",
+                    "    forked:     yes (variable process count)"), model(lines));
+            assertTrue(lines.contains(" -D WSGI4J_WSGI_MULTITHREAD=True"));
+        }
     }
 }
