@@ -34,10 +34,21 @@ public final class HttpServer {
     private final ServerConnector connector;
 
     /**
+     * Binds --host/--port itself and holds up to --max-clients connections.
+     *
      * @param accessLog where requests are logged, or null for no access log
      */
     public HttpServer(ServerConfig config, Gateway gateway, ErrorLog log, AccessLog accessLog, String serverSoftware)
             throws IOException {
+        this(config, Listener.bound(config.http().maxClients()), gateway, log, accessLog, serverSoftware);
+    }
+
+    /**
+     * @param listener  where connections come from and how many are held at once
+     * @param accessLog where requests are logged, or null for no access log
+     */
+    public HttpServer(ServerConfig config, Listener listener, Gateway gateway, ErrorLog log, AccessLog accessLog,
+                      String serverSoftware) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("wsgi4j-http");
         // Unpooled buffers: from Jetty 12.1.6 to 12.1.14 (12.1.5 is clean), with bad requests from
@@ -69,7 +80,18 @@ public final class HttpServer {
 
         HeadAllowance head = new HeadAllowance(config.http().readTimeouts());
         connector = new ServerConnector(server, 1, -1,
-                new Http1ConnectionFactory(http, limits, head, config.http().socketTimeout().toMillis(), log));
+                new Http1ConnectionFactory(http, limits, head, config.http().socketTimeout().toMillis(), log)) {
+            // Whatever the listener must redo once the socket is closed (a server process puts back
+            // the stdout and stderr the JDK detaches when an inherited channel closes).
+            @Override
+            public void close() {
+                super.close();
+                listener.afterClose().run();
+            }
+        };
+        // An inherited socket (System.inheritedChannel()) is already bound and listening; host and port are then unused.
+        connector.setInheritChannel(listener.inherited());
+        listener.connectionEvents().forEach(connector::addEventListener);
         connector.setHost(config.listenHost().isEmpty() ? null : config.listenHost());
         connector.setPort(config.port());
         connector.setIdleTimeout((keepAlive ? config.http().keepAliveTimeout() : config.http().socketTimeout()).toMillis());
@@ -77,7 +99,7 @@ public final class HttpServer {
         server.addConnector(connector);
         // Apache's MaxRequestWorkers: past the limit the connector stops accepting, and new
         // connections wait in the kernel's listen queue.
-        server.addBean(new NetworkConnectionLimit(config.http().maxClients(), connector));
+        server.addBean(new NetworkConnectionLimit(listener.connectionLimit(), connector));
 
         server.setErrorHandler(new ErrorPages());
         server.setHandler(new GracefulHandler(new Routes(config, gateway, log, serverSoftware, server.getByteBufferPool())));

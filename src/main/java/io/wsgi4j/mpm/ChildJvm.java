@@ -1,0 +1,77 @@
+package io.wsgi4j.mpm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The command line and environment of a server process: the control process's own {@code java}
+ * and classpath, lean JVM options, and the very start-server arguments the user gave, with an
+ * environment variable naming its slot so that it knows it is a server process.
+ *
+ * @param java        the java executable
+ * @param classPath   the classpath (the wsgi4j jar)
+ * @param jvmOptions  the options every server process gets
+ * @param arguments   the start-server arguments
+ * @param environment the control process's environment
+ */
+public record ChildJvm(String java, String classPath, List<String> jvmOptions, List<String> arguments,
+                       Map<String, String> environment) {
+    /** Set in a server process's environment to its slot number. */
+    public static final String SLOT_VARIABLE = "WSGI4J_SERVER_PROCESS";
+
+    public ChildJvm {
+        jvmOptions = List.copyOf(jvmOptions);
+        arguments = List.copyOf(arguments);
+        environment = Map.copyOf(environment);
+    }
+
+    /**
+     * A server process of this JVM running {@code start-server arguments}.
+     *
+     * @param serverRoot where a crashing server process writes its hs_err file
+     */
+    public static ChildJvm ofThisJvm(List<String> arguments, Path serverRoot) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return new ChildJvm(java, System.getProperty("java.class.path"), leanOptions(serverRoot), arguments,
+                System.getenv());
+    }
+
+    /**
+     * What keeps a server process small: the serial collector (no GC threads), compact object
+     * headers, a modest heap whose young generation is small enough that an idle process touches
+     * little of it, small thread stacks, no hsperfdata file (a shared mapping per JVM nobody reads).
+     * A crash's hs_err file goes to the server root, where the control process looks for it.
+     */
+    static List<String> leanOptions(Path serverRoot) {
+        return List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
+                "-Xms16m", "-Xmn12m", "-Xmx128m", "-Xss512k", "-XX:-UsePerfData",
+                "-XX:ErrorFile=" + serverRoot.resolve("hs_err_pid%p.log"));
+    }
+
+    /** The hs_err file a crashed server process with this pid wrote (it may not exist). */
+    public static Path errorFile(Path serverRoot, long pid) {
+        return serverRoot.resolve("hs_err_pid" + pid + ".log");
+    }
+
+    /** argv: java, the options, {@code extraOptions} (the class data archive's), the main class and the arguments. */
+    String[] argv(List<String> extraOptions) {
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.addAll(jvmOptions);
+        argv.addAll(extraOptions);
+        argv.addAll(List.of("-cp", classPath, "io.wsgi4j.Main", "start-server"));
+        argv.addAll(arguments);
+        return argv.toArray(String[]::new);
+    }
+
+    /** The environment, with the slot number. */
+    String[] envp(int slot) {
+        Map<String, String> env = new TreeMap<>(environment);
+        env.put(SLOT_VARIABLE, Integer.toString(slot));
+        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+}

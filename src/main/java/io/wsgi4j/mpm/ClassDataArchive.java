@@ -1,0 +1,121 @@
+package io.wsgi4j.mpm;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The AppCDS archive of wsgi4j's classes that server processes map instead of loading and linking the
+ * classes again each: built once by one server process as it exits, then shared read-only by all
+ * (the mapped pages are shared between the processes, which is what makes it count in PSS).
+ *
+ * <p>One archive per wsgi4j version, JVM and jar (its size and time: a rebuilt jar gets a new
+ * archive rather than one the JVM would refuse), under $XDG_CACHE_HOME/wsgi4j or ~/.cache/wsgi4j.
+ * Only one process writes at a time, to a file of its own, renamed into place after it has exited:
+ * with -XX:+AutoCreateSharedArchive every process would write the same file at exit, and processes
+ * stopped together would tear it. A directory that cannot be written means no archive, nothing else.
+ */
+public final class ClassDataArchive {
+    private static final long NONE = 0;
+    private static final long RESERVED = -1;
+
+    private final Path archive;
+    private final boolean writable;
+    /** The pid of the process writing the archive at its exit; NONE, or RESERVED while it starts. */
+    private long writer = NONE;
+
+    private ClassDataArchive(Path archive, boolean writable) {
+        this.archive = archive;
+        this.writable = writable;
+    }
+
+    /** The archive for this wsgi4j version and JVM running from {@code classPath}, in the user's cache directory. */
+    public static ClassDataArchive forThisJvm(String version, String classPath, Map<String, String> environment) {
+        Path cache = environment.containsKey("XDG_CACHE_HOME") && !environment.get("XDG_CACHE_HOME").isEmpty()
+                ? Path.of(environment.get("XDG_CACHE_HOME"), "wsgi4j")
+                : Path.of(System.getProperty("user.home"), ".cache", "wsgi4j");
+        return in(cache, version, classPath);
+    }
+
+    /** The archive in {@code directory}, which is created if it can be. */
+    static ClassDataArchive in(Path directory, String version, String classPath) {
+        String stamp;
+        try {
+            Path jar = Path.of(classPath);
+            stamp = Long.toString(Files.size(jar), 36) + "-" + Long.toString(Files.getLastModifiedTime(jar).toMillis(), 36);
+        } catch (IOException | RuntimeException e) {
+            stamp = Integer.toUnsignedString(classPath.hashCode(), 36);
+        }
+        String name = "wsgi4j-" + version + "-java" + System.getProperty("java.vm.version") + "-" + stamp + ".jsa";
+        Path archive = directory.resolve(name.replaceAll("[^A-Za-z0-9._+-]", "_"));
+        boolean writable;
+        try {
+            Files.createDirectories(directory);
+            writable = Files.isWritable(directory);
+        } catch (IOException e) {
+            writable = false;
+        }
+        return new ClassDataArchive(archive, writable);
+    }
+
+    public Path path() {
+        return archive;
+    }
+
+    /**
+     * The JVM options for the next server process: map the archive if it is there; else, if no
+     * process is writing one and the directory can be written, write one at exit to a file of its
+     * own, which {@link #exited} renames into place; else none.
+     */
+    public synchronized List<String> optionsForNext() {
+        if (Files.isReadable(archive)) {
+            return List.of("-XX:SharedArchiveFile=" + archive);
+        }
+        if (writable && writer == NONE) {
+            writer = RESERVED;
+            return List.of("-XX:ArchiveClassesAtExit=" + writing());
+        }
+        return List.of();
+    }
+
+    /** The process given the options of {@link #optionsForNext} has started (or, with pid 0, could not). */
+    public synchronized void started(long pid, List<String> options) {
+        if (writer == RESERVED && options.contains("-XX:ArchiveClassesAtExit=" + writing())) {
+            writer = pid > 0 ? pid : NONE;
+        }
+    }
+
+    /** A server process has exited; if it was the one writing the archive, the archive is put in place. */
+    public synchronized void exited(long pid, boolean cleanly) {
+        if (writer != pid) {
+            return;
+        }
+        writer = NONE;
+        Path written = writing();
+        try {
+            if (cleanly && Files.size(written) > 0) {
+                try {
+                    Files.move(written, archive, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(written, archive, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            // no archive this time; the next process writes one
+        } finally {
+            try {
+                Files.deleteIfExists(written);
+            } catch (IOException e) {
+                // overwritten by the next attempt
+            }
+        }
+    }
+
+    private Path writing() {
+        return archive.resolveSibling(archive.getFileName() + ".writing");
+    }
+}

@@ -1,0 +1,23 @@
+package io.wsgi4j.mpm;
+
+/**
+ * One of the --processes places of the control process: the server process serving in it and,
+ * while it is being replaced, its successor. Guarded by the control process's lock.
+ */
+final class ServerSlot {
+    final int number;
+    /** Serving (or, at the start and after a death, starting); null while a replacement waits out its delay. */
+    Child current;
+    /** Starting to take over from {@link #current}. */
+    Child successor;
+    /** Server processes in a row that died within two seconds of starting: the back-off's exponent. */
+    int quickDeaths;
+
+    ServerSlot(int number) {
+        this.number = number;
+    }
+
+    boolean holds(Child child) {
+        return current == child || successor == child;
+    }
+}
