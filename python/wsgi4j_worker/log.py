@@ -16,6 +16,13 @@ GS = '\x1d'
 # Reentrant: the stack dump, a signal handler, may interrupt the main thread while it logs.
 _lock = threading.RLock()
 _context = threading.local()
+# Where records go: stderr in a daemon process, a pipe the server reads in embedded mode.
+_output_fd = 2
+
+
+def set_output(fd):
+    global _output_fd
+    _output_fd = fd
 
 
 def set_context(client, request_id):
@@ -51,7 +58,7 @@ def _write(text):
     with _lock:
         view = memoryview(data)
         while view:
-            written = os.write(2, view)
+            written = os.write(_output_fd, view)
             view = view[written:]
 
 

@@ -30,11 +30,14 @@ RECONNECT_SECONDS = 5.0
 class Worker(object):
     """One daemon process: its application and its request threads."""
 
-    def __init__(self, config):
+    def __init__(self, config, server_gone=None):
         self.config = config
         self.application = loader.Application(
             config['application_type'], config['entry_point'], config['callable_object'])
         self.stopping = threading.Event()
+        self._server_gone = server_gone or _exit_server_gone
+        self._channels = set()
+        self._channels_lock = threading.Lock()
 
     def serve_thread(self, index):
         while not self.stopping.is_set():
@@ -42,6 +45,8 @@ class Worker(object):
             if channel is None:
                 break
             served = False
+            with self._channels_lock:
+                self._channels.add(channel)
             try:
                 while True:
                     kind, payload = channel.recv()
@@ -57,15 +62,23 @@ class Worker(object):
                 log.log('error', 'wsgi4j (pid=%d): request thread %d failed: %r'
                         % (os.getpid(), index, e))
             finally:
+                with self._channels_lock:
+                    self._channels.discard(channel)
                 channel.close()
             if not served:
                 # Refused at once (this process is being stopped): do not spin reconnecting.
                 self.stopping.wait(0.5)
         if not self.stopping.is_set():
             # The server is gone: nothing left to serve.
-            log.log('warn', 'wsgi4j (pid=%d): cannot reach the server at %s; exiting'
-                    % (os.getpid(), self.config['socket']))
-            os._exit(1)
+            self._server_gone(self.config['socket'])
+
+    def stop(self):
+        """Stops every request thread: each leaves its loop once its connection is shut down."""
+        self.stopping.set()
+        with self._channels_lock:
+            channels = list(self._channels)
+        for channel in channels:
+            channel.shutdown()
 
     def _connect(self, index):
         deadline = time.monotonic() + RECONNECT_SECONDS
@@ -85,18 +98,14 @@ class Worker(object):
         return None
 
 
-def _prepare_process(config):
-    os.setpgrp()  # the server, not the terminal, decides when workers stop
-    proctitle.set_title(config['display_name'])
-    faulthandler.enable(file=sys.__stderr__, all_threads=False)
-    # The server asks for the stacks with SIGUSR2; SIGQUIT is its fallback when the
-    # GIL is held by C code, which faulthandler can dump without.
-    stacks.install(signal.SIGUSR2)
-    faulthandler.register(signal.SIGQUIT, file=sys.__stderr__, all_threads=True, chain=False)
-    sys.stdout = log.LogStream('error', fd=1)
-    sys.stderr = log.LogStream('error', fd=2)
+def _exit_server_gone(socket_path):
+    log.log('warn', 'wsgi4j (pid=%d): cannot reach the server at %s; exiting' % (os.getpid(), socket_path))
+    os._exit(1)
+
+
+def prepare_paths(config):
+    """sys.path as mod_wsgi sets it: the working directory first, then the --python-path site directories."""
     home = config['working_directory']
-    os.chdir(home)
     if sys.path and sys.path[0] == '':
         del sys.path[0]  # left by 'python -c'; the working directory stands in for it
     if home not in sys.path:
@@ -107,6 +116,20 @@ def _prepare_process(config):
         if path in sys.path:
             sys.path.remove(path)
             sys.path.insert(1, path)
+
+
+def _prepare_process(config):
+    os.setpgrp()  # the server, not the terminal, decides when workers stop
+    proctitle.set_title(config['display_name'])
+    faulthandler.enable(file=sys.__stderr__, all_threads=False)
+    # The server asks for the stacks with SIGUSR2; SIGQUIT is its fallback when the
+    # GIL is held by C code, which faulthandler can dump without.
+    stacks.install(signal.SIGUSR2)
+    faulthandler.register(signal.SIGQUIT, file=sys.__stderr__, all_threads=True, chain=False)
+    sys.stdout = log.LogStream('error', fd=1)
+    sys.stderr = log.LogStream('error', fd=2)
+    os.chdir(config['working_directory'])
+    prepare_paths(config)
 
 
 def main():

@@ -9,6 +9,7 @@ when the server has not received the body before the request (Expect:
 The Java side of this protocol is io.wsgi4j.daemon.Frame.
 """
 
+import socket
 import struct
 
 HEADER = struct.Struct('>BI')
@@ -117,6 +118,13 @@ class Channel(object):
                 else:
                     views[0] = views[0][sent:]
                     sent = 0
+
+    def shutdown(self):
+        """Ends the connection from another thread: a read blocked on it returns."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def close(self):
         try:

@@ -152,6 +152,9 @@ public final class Main {
         }
         ServerConfig config = ConfigBuilder.build(parsed, cwd, Posix.uid());
         PythonInterpreter python = PythonInterpreter.locate(config.daemon().python(), cwd);
+        if (config.model().embedded()) {
+            python.requireSharedLibrary();
+        }
         if (python.newerThanTested()) {
             err.println("wsgi4j: warning: Python " + python.version() + " is newer than the versions wsgi4j is tested "
                     + "with (3." + PythonInterpreter.OLDEST_MINOR + " to 3." + PythonInterpreter.NEWEST_MINOR + ")");

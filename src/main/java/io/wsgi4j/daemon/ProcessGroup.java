@@ -5,7 +5,6 @@ import io.wsgi4j.config.DaemonConfig;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.platform.ProcessSample;
-import io.wsgi4j.python.PythonInterpreter;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -56,8 +55,7 @@ public final class ProcessGroup implements AutoCloseable {
 
     private final DaemonConfig config;
     private final ApplicationConfig application;
-    private final PythonInterpreter python;
-    private final Path runtime;
+    private final WorkerLauncher launcher;
     private final ErrorLog log;
     private final DaemonSocket socket;
     private final Slot[] slots;
@@ -78,15 +76,14 @@ public final class ProcessGroup implements AutoCloseable {
     private volatile boolean stopping;
 
     /**
-     * @param runtime    the directory the worker runtime was unpacked into
+     * @param launcher   starts the workers: Python processes, or the interpreter inside the server
      * @param socketPath the UNIX socket the workers connect to
      */
-    public ProcessGroup(DaemonConfig config, ApplicationConfig application, PythonInterpreter python, Path runtime,
+    public ProcessGroup(DaemonConfig config, ApplicationConfig application, WorkerLauncher launcher,
                         Path socketPath, ErrorLog log) {
         this.config = config;
         this.application = application;
-        this.python = python;
-        this.runtime = runtime;
+        this.launcher = launcher;
         this.log = log;
         this.socket = new DaemonSocket(socketPath, log, this::connected);
         this.slots = new Slot[config.processes()];
@@ -112,7 +109,10 @@ public final class ProcessGroup implements AutoCloseable {
                 spawn(slot);
             }
         }
-        supervisor.start();
+        // Its checks all end in replacing a worker, which the interpreter inside the server cannot be.
+        if (launcher.replaceable()) {
+            supervisor.start();
+        }
     }
 
     /**
@@ -251,13 +251,13 @@ public final class ProcessGroup implements AutoCloseable {
     boolean retire(WorkerProcess worker, RecycleReason reason, String detail) {
         synchronized (this) {
             Slot slot = slots[worker.slot()];
-            if (stopping || worker.retiring() != null || worker.state() != WorkerProcess.State.READY
+            if (stopping || !launcher.replaceable() || worker.retiring() != null || worker.state() != WorkerProcess.State.READY
                     || slot.current != worker) {
                 return false;
             }
             worker.retire(reason, detail);
             recycles.get(reason).incrementAndGet();
-            log.log(LogLevel.INFO, "wsgi4j: daemon process " + worker.pid() + " " + config.displayName() + " " + detail
+            log.log(LogLevel.INFO, "wsgi4j: " + launcher.kind() + " " + worker.pid() + " " + config.displayName() + " " + detail
                     + "; starting a process to replace it");
             if (slot.successor == null && !slot.restartScheduled) {
                 spawn(slot);
@@ -277,6 +277,11 @@ public final class ProcessGroup implements AutoCloseable {
     public void restartAll(RecycleReason reason, String detail) {
         synchronized (this) {
             if (stopping) {
+                return;
+            }
+            if (!launcher.replaceable()) {
+                log.log(LogLevel.WARN, "wsgi4j: " + detail + ": the application runs inside this server process "
+                        + "(embedded mode), which is restarted as a whole, not here");
                 return;
             }
             generation++;
@@ -367,7 +372,7 @@ public final class ProcessGroup implements AutoCloseable {
                     stopAccepting(other);
                 }
             }
-            log.log(LogLevel.INFO, "wsgi4j: daemon process " + worker.pid() + " " + config.displayName()
+            log.log(LogLevel.INFO, "wsgi4j: " + launcher.kind() + " " + worker.pid() + " " + config.displayName()
                     + " loaded the application in " + worker.uptimeMillis() + " ms and is serving");
             advanceRolling();
         }
@@ -385,7 +390,7 @@ public final class ProcessGroup implements AutoCloseable {
     void startupTimedOut(WorkerProcess worker) {
         long seconds = config.timeouts().startup().toSeconds();
         worker.startupTimedOut(true);
-        log.log(LogLevel.ERROR, "wsgi4j: daemon process " + worker.pid() + " " + config.displayName()
+        log.log(LogLevel.ERROR, "wsgi4j: " + launcher.kind() + " " + worker.pid() + " " + config.displayName()
                 + " is still importing the application after " + seconds + " s (--startup-timeout " + seconds
                 + "); its Python stacks follow, then it is killed and started again");
         worker.dumpStacks();
@@ -401,7 +406,7 @@ public final class ProcessGroup implements AutoCloseable {
         long seconds = config.timeouts().request().toSeconds();
         long now = System.nanoTime();
         List<String> described = requests.stream().map(r -> r + " (" + r.elapsed(now) + " s)").toList();
-        log.log(LogLevel.ERROR, "wsgi4j: daemon process " + worker.pid() + " " + config.displayName() + ": "
+        log.log(LogLevel.ERROR, "wsgi4j: " + launcher.kind() + " " + worker.pid() + " " + config.displayName() + ": "
                 + String.join(", ", described) + " ran longer than --request-timeout " + seconds
                 + " s; the Python stacks of its threads follow, then it is replaced");
         worker.dumpStacks();
@@ -432,9 +437,7 @@ public final class ProcessGroup implements AutoCloseable {
             return;
         }
         try {
-            WorkerProcess worker = WorkerProcess.start(slot.index, generation,
-                    WorkerRuntime.command(python.executable(), runtime), python.environment(),
-                    config.workingDirectory(),
+            WorkerProcess worker = WorkerProcess.start(slot.index, generation, launcher,
                     WorkerRuntime.configLine(config, application, socket.path(), socket.token()), log, notices);
             byPid.put(worker.pid(), worker);
             if (successor) {
@@ -442,12 +445,12 @@ public final class ProcessGroup implements AutoCloseable {
             } else {
                 slot.current = worker;
             }
-            log.log(LogLevel.INFO, "wsgi4j: started daemon process " + worker.pid() + " " + config.displayName()
-                    + " (" + python.executable() + ", Python " + python.version() + ")"
+            log.log(LogLevel.INFO, "wsgi4j: started " + launcher.kind() + " " + worker.pid() + " "
+                    + config.displayName() + " (" + launcher.describe() + ")"
                     + (successor ? " to replace process " + current.pid() : ""));
             worker.onExit().whenComplete((p, e) -> Thread.ofVirtual().start(() -> exited(worker)));
         } catch (IOException e) {
-            log.log(LogLevel.ERROR, "wsgi4j: cannot start a daemon process with " + python.executable() + ": "
+            log.log(LogLevel.ERROR, "wsgi4j: cannot start a " + launcher.kind() + " (" + launcher.describe() + "): "
                     + e.getMessage());
             slot.failures++;
             scheduleRestart(slot);
@@ -475,7 +478,7 @@ public final class ProcessGroup implements AutoCloseable {
             }
             draining.remove(worker);
             if (stopping) {
-                log.log(LogLevel.INFO, "wsgi4j: daemon process " + worker.pid() + " " + worker.exitDescription());
+                log.log(LogLevel.INFO, "wsgi4j: " + launcher.kind() + " " + worker.pid() + " " + worker.exitDescription());
                 return;
             }
             if (worker.retiring() != null) {
@@ -568,7 +571,7 @@ public final class ProcessGroup implements AutoCloseable {
         for (WorkerProcess worker : workers) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!worker.awaitExit(Math.max(left, 0))) {
-                log.log(LogLevel.WARN, "wsgi4j: daemon process " + worker.pid() + " did not exit within "
+                log.log(LogLevel.WARN, "wsgi4j: " + launcher.kind() + " " + worker.pid() + " did not exit within "
                         + config.timeouts().shutdown().toSeconds() + " s (--shutdown-timeout); killing it");
                 worker.kill(null);
                 worker.awaitExit(2000);

@@ -32,9 +32,9 @@ final class WorkerOutput {
      *
      * @param moduleChanged told the path of a module the application loaded that changed
      */
-    static WorkerOutput read(Process process, ErrorLog log, Consumer<String> moduleChanged) {
+    static WorkerOutput read(WorkerHost process, ErrorLog log, Consumer<String> moduleChanged) {
         WorkerOutput output = new WorkerOutput(process.pid(), log, moduleChanged);
-        InputStream in = process.getInputStream();
+        InputStream in = process.output();
         // A platform thread: a read from a pipe blocks in native code, which would hold a virtual
         // thread's carrier for as long as the worker is quiet. With a carrier per core, a few quiet
         // workers left no carrier for the requests.

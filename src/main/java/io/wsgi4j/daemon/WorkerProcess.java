@@ -2,15 +2,12 @@ package io.wsgi4j.daemon;
 
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.log.ErrorLog;
-import io.wsgi4j.platform.Posix;
 import io.wsgi4j.platform.ProcessSample;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -53,7 +50,7 @@ final class WorkerProcess {
 
     private final int slot;
     private final int generation;
-    private final Process process;
+    private final WorkerHost process;
     private final OutputStream lifeline;
     private final ErrorLog log;
     private final long startedNanos = System.nanoTime();
@@ -82,26 +79,23 @@ final class WorkerProcess {
     private volatile long sampledNanos;
     private WorkerOutput output;
 
-    private WorkerProcess(int slot, int generation, Process process, ErrorLog log) {
+    private WorkerProcess(int slot, int generation, WorkerHost process, ErrorLog log) {
         this.slot = slot;
         this.generation = generation;
         this.process = process;
-        this.lifeline = process.getOutputStream();
+        this.lifeline = process.lifeline();
         this.log = log;
     }
 
     /**
-     * Starts a daemon process and hands it its configuration.
+     * Starts a worker and hands it its configuration.
      *
      * @param generation which restart of the group it belongs to
-     * @param command    the interpreter and its arguments
      * @param config     the worker's configuration, one JSON line
      */
-    static WorkerProcess start(int slot, int generation, List<String> command, Map<String, String> environment,
-                               Path directory, String config, ErrorLog log, Listener listener) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process process = builder.start();
+    static WorkerProcess start(int slot, int generation, WorkerLauncher launcher, String config, ErrorLog log,
+                               Listener listener) throws IOException {
+        WorkerHost process = launcher.launch(config);
         WorkerProcess worker = new WorkerProcess(slot, generation, process, log);
         worker.output = WorkerOutput.read(process, log, path -> listener.moduleChanged(worker, path));
         try {
@@ -134,7 +128,7 @@ final class WorkerProcess {
         return startedNanos;
     }
 
-    CompletableFuture<Process> onExit() {
+    CompletableFuture<?> onExit() {
         return process.onExit();
     }
 
@@ -144,13 +138,13 @@ final class WorkerProcess {
 
     /** How the process ended ("killed by signal 9 (SIGKILL)"), or "still running". */
     String exitDescription() {
-        return process.isAlive() ? "still running" : Posix.describeExit(process.exitValue());
+        return process.exitDescription();
     }
 
     /** Waits up to {@code millis} for the process to end; true if it has. */
     boolean awaitExit(long millis) {
         try {
-            return process.waitFor(millis, TimeUnit.MILLISECONDS);
+            return process.waitFor(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -220,10 +214,7 @@ final class WorkerProcess {
             }
         }
         // Once: a second SIGTERM arriving while Python finalizes would kill it by the default action.
-        // A process that has not made itself a group leader yet gets it directly.
-        if (!Posix.killGroup(pid(), Posix.SIGTERM)) {
-            Posix.kill(pid(), Posix.SIGTERM);
-        }
+        process.terminate();
     }
 
     /** Kills it and anything it started (SIGKILL to its process group); {@code why} goes in its exit line. */
@@ -237,8 +228,7 @@ final class WorkerProcess {
         if (why != null && killedBecause == null) {
             killedBecause = why;
         }
-        Posix.killGroup(pid(), Posix.SIGKILL);
-        process.destroyForcibly();
+        process.kill();
     }
 
     /** The process has gone: nothing more is given to it. */
@@ -427,7 +417,7 @@ final class WorkerProcess {
      */
     void dumpStacks() {
         CompletableFuture<Void> done = output.expectStacks();
-        if (!Posix.kill(pid(), Posix.SIGUSR2)) {
+        if (!process.requestStacks()) {
             return;
         }
         try {
@@ -435,7 +425,7 @@ final class WorkerProcess {
         } catch (TimeoutException e) {
             log.log(LogLevel.WARN, "wsgi4j: daemon process " + pid() + " did not write its Python stacks within 2 s "
                     + "(a C extension holding the GIL?); asking faulthandler for them");
-            Posix.kill(pid(), Posix.SIGQUIT);
+            process.forceStacks();
             try {
                 Thread.sleep(500);
             } catch (InterruptedException interrupted) {

@@ -13,7 +13,7 @@ import java.util.List;
 public final class WorkerRuntime {
     /** The runtime's modules (python/wsgi4j_worker/ in the source tree). */
     static final List<String> MODULES = List.of(
-            "__init__.py", "gateway.py", "loader.py", "log.py", "main.py", "monitor.py", "proctitle.py", "protocol.py",
+            "__init__.py", "embedded.py", "gateway.py", "loader.py", "log.py", "main.py", "monitor.py", "proctitle.py", "protocol.py",
             "stacks.py", "streams.py");
 
     private static final String RESOURCE_DIR = "/io/wsgi4j/python/wsgi4j_worker/";

@@ -40,7 +40,8 @@ public record PythonInterpreter(Path executable, String version, int major, int 
             "print(v('Py_ENABLE_SHARED') or 0)",
             "print(v('LIBDIR') or '')",
             "print(v('LDLIBRARY') or '')",
-            "print(sys.executable)");
+            "print(sys.executable)",
+            "print(v('INSTSONAME') or '')");
 
     /** Whether this is a version newer than any wsgi4j is tested with (it is still used). */
     public boolean newerThanTested() {
@@ -139,10 +140,35 @@ public record PythonInterpreter(Path executable, String version, int major, int 
         Optional<Path> library = Optional.empty();
         if (lines.get(4).equals("1") && !lines.get(5).isEmpty() && !lines.get(6).isEmpty()) {
             library = Optional.of(Path.of(lines.get(5), lines.get(6)));
+            // LDLIBRARY is the development symlink (libpython3.11.so); without the -dev package only
+            // the versioned file the interpreter itself links against is there.
+            if (!Files.exists(library.get()) && lines.size() > 8 && !lines.get(8).isEmpty()) {
+                library = Optional.of(Path.of(lines.get(5), lines.get(8)));
+            }
         }
         // sys.executable is the interpreter itself, not a wrapper such as a pyenv shim.
         Path real = lines.get(7).isEmpty() ? executable : Path.of(lines.get(7));
         return new PythonInterpreter(real, lines.get(1), major, minor, Path.of(lines.get(3)), library, pythonHome);
+    }
+
+    /**
+     * The shared libpython embedded mode loads into the server, checked to exist.
+     *
+     * @throws ConfigException naming the interpreter when it was built without one
+     */
+    public Path requireSharedLibrary() throws ConfigException {
+        if (sharedLibrary.isEmpty()) {
+            throw new ConfigException("option --embedded-mode: " + executable + " (Python " + version
+                    + ") was built without a shared libpython (sysconfig Py_ENABLE_SHARED is 0), so it cannot run "
+                    + "inside the server; use daemon mode (leave out --embedded-mode) or a Python built with "
+                    + "--enable-shared");
+        }
+        if (!Files.isRegularFile(sharedLibrary.get())) {
+            throw new ConfigException("option --embedded-mode: the shared libpython of " + executable + ", "
+                    + sharedLibrary.get() + ", does not exist; install it (Debian: libpython" + major + "." + minor
+                    + ") or use daemon mode");
+        }
+        return sharedLibrary.get();
     }
 
     /** The environment variables a process of this interpreter needs, beyond the server's own. */

@@ -36,4 +36,12 @@ public record ServerRoot(Path directory, Path runtime, Path socket) {
         }
         return new ServerRoot(directory, runtime, socket);
     }
+
+    /**
+     * The socket of the group inside one server process (embedded mode): one per process, since
+     * several server processes share the server root.
+     */
+    public Path embeddedSocket(long pid) {
+        return socket.resolveSibling("embedded-" + pid + ".sock");
+    }
 }

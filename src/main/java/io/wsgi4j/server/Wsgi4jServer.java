@@ -2,9 +2,11 @@ package io.wsgi4j.server;
 
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.daemon.ChildProcesses;
 import io.wsgi4j.daemon.DaemonGateway;
 import io.wsgi4j.daemon.ProcessGroup;
 import io.wsgi4j.daemon.RecycleReason;
+import io.wsgi4j.embedded.EmbeddedInterpreter;
 import io.wsgi4j.gateway.EnvironDefaults;
 import io.wsgi4j.http.HttpServer;
 import io.wsgi4j.log.AccessLog;
@@ -52,8 +54,13 @@ public final class Wsgi4jServer implements AutoCloseable {
                 : ErrorLog.toStream(System.err, config.logging().level());
         JettyLogBridge.routeTo(errorLog);
         AccessLog accessLog = config.logging().accessLog() ? AccessLog.open(config.logging()) : null;
-        ProcessGroup group = new ProcessGroup(config.daemon(), config.application(), python, root.runtime(),
-                root.socket(), errorLog);
+        ProcessGroup group = config.model().embedded()
+                ? new ProcessGroup(config.daemon().insideServerProcess(), config.application(),
+                        new EmbeddedInterpreter(python, root.runtime(), config.model().threads(), errorLog),
+                        root.embeddedSocket(ProcessHandle.current().pid()), errorLog)
+                : new ProcessGroup(config.daemon(), config.application(),
+                        new ChildProcesses(python, root.runtime(), config.daemon().workingDirectory()), root.socket(),
+                        errorLog);
         HttpServer http = null;
         try {
             group.start();
