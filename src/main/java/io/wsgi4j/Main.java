@@ -13,9 +13,12 @@ import io.wsgi4j.config.DaemonConfig;
 import io.wsgi4j.config.PythonConfig;
 import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.config.ServerModel;
+import io.wsgi4j.mpm.ChildRole;
 import io.wsgi4j.platform.Posix;
 import io.wsgi4j.python.PythonInterpreter;
 import io.wsgi4j.server.BuildInfo;
+import io.wsgi4j.server.ControlServer;
+import io.wsgi4j.server.RunningServer;
 import io.wsgi4j.server.Wsgi4jServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -155,7 +158,8 @@ public final class Main {
         if (config.model().embedded()) {
             python.requireSharedLibrary();
         }
-        if (python.newerThanTested()) {
+        Optional<Integer> slot = config.model().embedded() ? ChildRole.slotFromEnvironment() : Optional.empty();
+        if (python.newerThanTested() && slot.isEmpty()) {
             err.println("wsgi4j: warning: Python " + python.version() + " is newer than the versions wsgi4j is tested "
                     + "with (3." + PythonInterpreter.OLDEST_MINOR + " to 3." + PythonInterpreter.NEWEST_MINOR + ")");
         }
@@ -167,20 +171,27 @@ public final class Main {
             Posix.restoreDefaultDisposition(signal.equals("INT") ? Posix.SIGINT : Posix.SIGTERM);
             Signal.handle(new Signal(signal), s -> stop.countDown());
         }
-        // As httpd does, SIGUSR1 (graceful) and SIGHUP (restart) restart the daemon processes, one at a
-        // time; a signal that comes before the server has started finds nothing to restart.
-        AtomicReference<Wsgi4jServer> running = new AtomicReference<>();
+        if (slot.isPresent()) {
+            return serverProcess(config, python, build, slot.get(), stop);
+        }
+        // As httpd does, SIGUSR1 (graceful) and SIGHUP (restart) restart the daemon processes (in
+        // embedded mode the server processes), one at a time; a signal that comes before the server
+        // has started finds nothing to restart.
+        AtomicReference<RunningServer> running = new AtomicReference<>();
         for (String signal : Arrays.asList("USR1", "HUP")) {
             Signal.handle(new Signal(signal), s -> {
-                Wsgi4jServer started = running.get();
+                RunningServer started = running.get();
                 if (started != null) {
                     started.gracefulRestart("SIG" + signal + " received");
                 }
             });
         }
-        Wsgi4jServer server;
+        RunningServer server;
         try {
-            server = Wsgi4jServer.start(config, python, build);
+            // Embedded mode: this JVM becomes the control process, which starts the server processes.
+            server = config.model().embedded()
+                    ? ControlServer.start(config, python, build, args)
+                    : Wsgi4jServer.start(config, python, build);
         } catch (Exception e) {
             err.println("wsgi4j: could not start: " + describe(e));
             return EXIT_CONFIG;
@@ -188,12 +199,49 @@ public final class Main {
         running.set(server);
         print(Banner.lines(config, python, build.serverSoftware(), server.port()));
         out.flush();
+        await(stop);
+        server.close();
+        return 0;
+    }
+
+    /**
+     * One of embedded mode's server processes, started by the control process: it serves on the
+     * inherited socket until SIGTERM (or until the control process has gone), prints no banner, and
+     * tells the control process when it is ready. The control process handles SIGUSR1 and SIGHUP;
+     * here they are ignored, so that a stray one does not kill the process.
+     */
+    private int serverProcess(ServerConfig config, PythonInterpreter python, BuildInfo build, int slot,
+                              CountDownLatch stop) {
+        for (String signal : Arrays.asList("USR1", "HUP")) {
+            Signal.handle(new Signal(signal), s -> { });
+        }
+        ChildRole role;
+        Wsgi4jServer server;
+        try {
+            role = ChildRole.take(slot, config);
+            role.watchControl(stop::countDown);
+            server = Wsgi4jServer.startServerProcess(config, python, build, role);
+        } catch (Exception e) {
+            err.println("wsgi4j: server process " + ProcessHandle.current().pid() + " (slot " + slot
+                    + ") could not start: " + describe(e));
+            return EXIT_CONFIG;
+        }
+        role.ready();
+        await(stop);
+        server.close();
+        try {
+            role.close();
+        } catch (java.io.IOException e) {
+            // the control process removes the scoreboard anyway
+        }
+        return 0;
+    }
+
+    private static void await(CountDownLatch stop) {
         try {
             stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.close();
-        return 0;
     }
 }

@@ -44,6 +44,15 @@ public final class Scoreboard implements AutoCloseable {
         return serverRoot.resolve("scoreboard-" + pid);
     }
 
+    /** Removes the scoreboards of server processes a killed control process left behind. */
+    public static void removeLeftovers(Path serverRoot) throws IOException {
+        try (var files = Files.newDirectoryStream(serverRoot, "scoreboard-*")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
     /** Creates (or truncates) the file with this many free slots and maps it. */
     public static Scoreboard create(Path file, int slots) throws IOException {
         long size = HEADER_BYTES + (long) slots * SLOT_BYTES;

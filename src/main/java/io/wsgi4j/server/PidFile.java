@@ -12,16 +12,16 @@ import java.util.Optional;
  * since two servers in one server root would remove each other's socket and files; only the server
  * that wrote it removes it.
  */
-final class PidFile {
+public final class PidFile {
     private final Path file;
     private final long pid = ProcessHandle.current().pid();
 
-    PidFile(Path file) {
+    public PidFile(Path file) {
         this.file = file;
     }
 
     /** The pid of a running wsgi4j server this file names, if there is one (a stale file names none). */
-    Optional<Long> runningServer() {
+    public Optional<Long> runningServer() {
         long named;
         try {
             named = Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim());
@@ -42,12 +42,22 @@ final class PidFile {
         }
     }
 
-    void write() throws IOException {
+    /** Throws if a running server already holds this pid file. */
+    public void refuseIfRunning() throws IOException {
+        Optional<Long> running = runningServer();
+        if (running.isPresent()) {
+            throw new IOException("a wsgi4j server (pid " + running.get() + ") is already running with the pid file "
+                    + file + "; stop it (wsgi4j -k stop with the same options) or give another "
+                    + "--server-root or --pid-file");
+        }
+    }
+
+    public void write() throws IOException {
         Files.writeString(file, pid + "\n", StandardCharsets.US_ASCII);
     }
 
     /** Removes the file if it is still this server's. */
-    void remove() {
+    public void remove() {
         try {
             if (Files.readString(file, StandardCharsets.US_ASCII).trim().equals(Long.toString(pid))) {
                 Files.delete(file);

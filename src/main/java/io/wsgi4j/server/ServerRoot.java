@@ -2,6 +2,7 @@ package io.wsgi4j.server;
 
 import io.wsgi4j.daemon.WorkerRuntime;
 import io.wsgi4j.gateway.BodySpool;
+import io.wsgi4j.mpm.Scoreboard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,14 +28,28 @@ public record ServerRoot(Path directory, Path runtime, Path socket) {
         Files.createDirectories(directory);
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
         BodySpool.removeLeftovers(directory);
+        Scoreboard.removeLeftovers(directory);
         Path runtime = WorkerRuntime.install(directory.resolve("python"));
+        return new ServerRoot(directory, runtime, socketIn(directory));
+    }
+
+    /**
+     * The server root as one of several server processes finds it: the control process prepared
+     * it, and the other processes' spool files and scoreboards in it are theirs, so nothing is
+     * removed or rewritten.
+     */
+    public static ServerRoot join(Path directory) throws IOException {
+        return new ServerRoot(directory, directory.resolve("python"), socketIn(directory));
+    }
+
+    private static Path socketIn(Path directory) throws IOException {
         Path socket = directory.resolve("wsgi.sock");
         if (socket.toString().length() > MAX_SOCKET_PATH) {
             Path shortDir = Files.createTempDirectory(Path.of("/tmp"), "wsgi4j-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             socket = shortDir.resolve("wsgi.sock");
         }
-        return new ServerRoot(directory, runtime, socket);
+        return socket;
     }
 
     /**

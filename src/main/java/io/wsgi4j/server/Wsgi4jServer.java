@@ -8,17 +8,19 @@ import io.wsgi4j.daemon.ProcessGroup;
 import io.wsgi4j.daemon.RecycleReason;
 import io.wsgi4j.embedded.EmbeddedInterpreter;
 import io.wsgi4j.gateway.EnvironDefaults;
+import io.wsgi4j.gateway.Gateway;
 import io.wsgi4j.http.HttpServer;
 import io.wsgi4j.log.AccessLog;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.log.JettyLogBridge;
+import io.wsgi4j.mpm.ChildRole;
 import io.wsgi4j.python.PythonInterpreter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 
 /** A running wsgi4j server: its logs, its daemon process group and its HTTP tier, started and stopped together. */
-public final class Wsgi4jServer implements AutoCloseable {
+public final class Wsgi4jServer implements RunningServer {
     private final ServerConfig config;
     private final ServerRoot root;
     private final PidFile pidFile;
@@ -42,13 +44,25 @@ public final class Wsgi4jServer implements AutoCloseable {
     /** Starts everything; on failure, stops what was started and throws. */
     public static Wsgi4jServer start(ServerConfig config, PythonInterpreter python, BuildInfo build) throws Exception {
         PidFile pidFile = new PidFile(config.pidFile());
-        Optional<Long> running = pidFile.runningServer();
-        if (running.isPresent()) {
-            throw new IOException("a wsgi4j server (pid " + running.get() + ") is already running with the pid file "
-                    + config.pidFile() + "; stop it (wsgi4j -k stop with the same options) or give another "
-                    + "--server-root or --pid-file");
-        }
-        ServerRoot root = ServerRoot.prepare(config.serverRoot());
+        pidFile.refuseIfRunning();
+        Wsgi4jServer server = start(config, python, build, ServerRoot.prepare(config.serverRoot()), pidFile,
+                Optional.empty());
+        pidFile.write();
+        return server;
+    }
+
+    /**
+     * Starts one of the control process's server processes (embedded mode): it accepts on the
+     * inherited listening socket and records its requests in its scoreboard; the control process
+     * owns the pid file and prepared the server root, where the other server processes' files are.
+     */
+    public static Wsgi4jServer startServerProcess(ServerConfig config, PythonInterpreter python, BuildInfo build,
+                                                  ChildRole role) throws Exception {
+        return start(config, python, build, ServerRoot.join(config.serverRoot()), null, Optional.of(role));
+    }
+
+    private static Wsgi4jServer start(ServerConfig config, PythonInterpreter python, BuildInfo build, ServerRoot root,
+                                      PidFile pidFile, Optional<ChildRole> role) throws Exception {
         ErrorLog errorLog = config.logging().errorLogFile().isPresent()
                 ? ErrorLog.toFile(config.logging().errorLogFile().get(), config.logging().level())
                 : ErrorLog.toStream(System.err, config.logging().level());
@@ -67,21 +81,26 @@ public final class Wsgi4jServer implements AutoCloseable {
             EnvironDefaults defaults = EnvironDefaults.of(config.application(), config.model(), config.daemon(),
                     config.documentRoot(),
                     build.serverSoftware(), config.daemon().runOnce());
-            DaemonGateway gateway = new DaemonGateway(group, defaults, config.serverName());
-            http = new HttpServer(config, gateway, errorLog, accessLog, build.serverSoftware());
+            Gateway gateway = new DaemonGateway(group, defaults, config.serverName());
+            http = role.isPresent()
+                    ? new HttpServer(config, role.get().listener(), role.get().recorded(gateway), errorLog, accessLog,
+                            build.serverSoftware())
+                    : new HttpServer(config, gateway, errorLog, accessLog, build.serverSoftware());
             http.start();
         } catch (Exception e) {
             group.close();
             errorLog.log(LogLevel.ERROR, "wsgi4j: could not start: " + e.getMessage());
             throw e;
         }
-        pidFile.write();
-        errorLog.log(LogLevel.NOTICE, "wsgi4j: " + build.serverSoftware() + " (Python " + python.version()
-                + ") configured -- resuming normal operations");
+        if (role.isEmpty()) {
+            errorLog.log(LogLevel.NOTICE, "wsgi4j: " + build.serverSoftware() + " (Python " + python.version()
+                    + ") configured -- resuming normal operations");
+        }
         return new Wsgi4jServer(config, root, pidFile, errorLog, accessLog, group, http);
     }
 
     /** The port the server listens on. */
+    @Override
     public int port() {
         return http.port();
     }
@@ -95,6 +114,7 @@ public final class Wsgi4jServer implements AutoCloseable {
     }
 
     /** Restarts the daemon processes one at a time, each replaced once its successor is ready. */
+    @Override
     public void gracefulRestart(String why) {
         group.restartAll(RecycleReason.GRACEFUL_RESTART, why);
     }
@@ -122,7 +142,9 @@ public final class Wsgi4jServer implements AutoCloseable {
             errorLog.log(LogLevel.WARN, "wsgi4j: stopping the HTTP server: " + e);
         }
         group.close();
-        pidFile.remove();
+        if (pidFile != null) {
+            pidFile.remove();
+        }
         errorLog.log(LogLevel.NOTICE, "wsgi4j: stopped");
         try {
             if (accessLog != null) {

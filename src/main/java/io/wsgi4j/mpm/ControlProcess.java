@@ -1,0 +1,381 @@
+package io.wsgi4j.mpm;
+
+import io.wsgi4j.config.LogLevel;
+import io.wsgi4j.log.ErrorLog;
+import io.wsgi4j.platform.Posix;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+/**
+ * Embedded mode's control process, Apache's parent: it never loads Python and never serves HTTP.
+ * It keeps one server process in each of its slots, all accepting on the one listening socket,
+ * and replaces them: at once when one dies (logging what it was running, from its scoreboard),
+ * successor first when one retires (--maximum-requests) or on a graceful restart, and it stops
+ * them all, gracefully, when it is stopped.
+ *
+ * <p>Every state change happens under this object's lock, on the threads that learn of it: a
+ * platform thread per server process reads its notices and then reaps it (both block in native code).
+ */
+public final class ControlProcess {
+    /** A server process dying sooner than this after its start counts towards the back-off. */
+    private static final double QUICK_DEATH_SECONDS = 2;
+    private static final long LONGEST_BACKOFF_SECONDS = 30;
+
+    private final Spawner spawner;
+    private final ClassDataArchive archive;
+    private final ErrorLog log;
+    private final Path serverRoot;
+    private final LongFunction<List<Path>> leftovers;
+    private final Duration graceful;
+    private final Duration shutdown;
+    private final ServerSlot[] slots;
+    private final Set<Child> alive = new LinkedHashSet<>();
+    private boolean starting = true;
+    private boolean stopping;
+    private String startFailure;
+
+    /**
+     * @param processes  how many server processes serve at once
+     * @param serverRoot where the server processes' scoreboards and hs_err files are
+     * @param leftovers  the files a server process with this pid leaves behind when it is killed (its group's socket)
+     * @param graceful   how long a stopping server process may take to finish its requests
+     * @param shutdown   how much longer it may take before it is killed
+     */
+    public ControlProcess(int processes, Spawner spawner, ClassDataArchive archive, ErrorLog log, Path serverRoot,
+                          LongFunction<List<Path>> leftovers, Duration graceful, Duration shutdown) {
+        this.spawner = spawner;
+        this.archive = archive;
+        this.log = log;
+        this.serverRoot = serverRoot;
+        this.leftovers = leftovers;
+        this.graceful = graceful;
+        this.shutdown = shutdown;
+        this.slots = new ServerSlot[processes];
+        for (int i = 0; i < processes; i++) {
+            slots[i] = new ServerSlot(i);
+        }
+    }
+
+    /**
+     * Starts a server process in every slot and waits until all of them serve.
+     *
+     * @throws IOException if one could not be started, exited before it was ready, or was not
+     *                     ready within {@code timeout}; those started are stopped
+     */
+    public synchronized void start(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            for (ServerSlot slot : slots) {
+                slot.current = spawn(slot);
+            }
+            while (startFailure == null && !allReady()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("the server processes were not ready within " + timeout.toSeconds()
+                            + " s (--startup-timeout)");
+                }
+                waitNanos(left);
+            }
+            if (startFailure != null) {
+                throw new IOException(startFailure);
+            }
+        } catch (IOException e) {
+            stopAll();
+            throw e;
+        } finally {
+            starting = false;
+        }
+    }
+
+    private boolean allReady() {
+        for (ServerSlot slot : slots) {
+            if (slot.current == null || !slot.current.ready) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The pids of the server processes alive now (serving, starting or finishing their requests). */
+    public synchronized List<Long> pids() {
+        return alive.stream().map(c -> c.pid).toList();
+    }
+
+    /**
+     * Replaces every server process, one slot at a time, each only once its successor is ready
+     * (SIGUSR1, SIGHUP, a changed WSGI script). Returns at once; the restart goes on by itself.
+     */
+    public void restartAll(String why) {
+        Thread.ofVirtual().name("wsgi4j-graceful-restart").start(() -> {
+            log.log(LogLevel.NOTICE, "wsgi4j: graceful restart (" + why + "): replacing the " + slots.length
+                    + " server process" + (slots.length == 1 ? "" : "es") + " one at a time");
+            for (ServerSlot slot : slots) {
+                synchronized (this) {
+                    if (stopping) {
+                        return;
+                    }
+                    replace(slot, why);
+                    while (slot.successor != null && !stopping) {
+                        waitNanos(Long.MAX_VALUE);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Stops every server process gracefully (SIGTERM: it stops accepting and finishes its requests
+     * within --graceful-timeout), kills those still running --shutdown-timeout later, and returns
+     * when all have exited.
+     */
+    public void stop() {
+        synchronized (this) {
+            stopping = true;
+            notifyAll();
+        }
+        stopAll();
+    }
+
+    private synchronized void stopAll() {
+        stopping = true;
+        for (Child child : alive) {
+            child.stopRequested = true;
+            Posix.kill(child.pid, Posix.SIGTERM);
+        }
+        long deadline = System.nanoTime() + graceful.plus(shutdown).toNanos();
+        while (!alive.isEmpty() && System.nanoTime() < deadline) {
+            waitNanos(deadline - System.nanoTime());
+        }
+        for (Child child : alive) {
+            log.log(LogLevel.WARN, "wsgi4j: " + child.name() + " did not stop within --graceful-timeout "
+                    + graceful.toSeconds() + " s and --shutdown-timeout " + shutdown.toSeconds() + " s: killing it");
+            Posix.kill(child.pid, Posix.SIGKILL);
+        }
+        long killed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!alive.isEmpty() && System.nanoTime() < killed) {
+            waitNanos(killed - System.nanoTime());
+        }
+    }
+
+    /** Waits on this object's lock for up to {@code nanos}; an interrupt only ends the wait early. */
+    private void waitNanos(long nanos) {
+        try {
+            long millis = Math.max(1, Math.min(nanos / 1_000_000, 60_000));
+            wait(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // -- under the lock ---------------------------------------------------
+
+    private Child spawn(ServerSlot slot) throws IOException {
+        Spawner.Spawned spawned = spawner.spawn(slot.number);
+        Child child = new Child(spawned.pid(), slot.number, spawned.link());
+        alive.add(child);
+        Thread.ofPlatform().daemon().name("wsgi4j-server-process-" + child.pid).start(() -> watch(child));
+        return child;
+    }
+
+    /** Starts a successor for the slot's server process, which goes on serving until the successor is ready. */
+    private void replace(ServerSlot slot, String why) {
+        Child old = slot.current;
+        if (stopping || old == null || slot.successor != null || old.retiring != null) {
+            return;
+        }
+        old.retiring = why;
+        try {
+            slot.successor = spawn(slot);
+            log.log(LogLevel.NOTICE, "wsgi4j: " + old.name() + " is being replaced (" + why + "); its successor is "
+                    + slot.successor.name());
+        } catch (IOException e) {
+            old.retiring = null;
+            log.log(LogLevel.ERROR, "wsgi4j: cannot start a successor for " + old.name() + ": " + e.getMessage());
+        }
+    }
+
+    /** The successor is ready: it serves in the slot, and its predecessor stops accepting and finishes its requests. */
+    private void takeOver(ServerSlot slot) {
+        Child old = slot.current;
+        Child next = slot.successor;
+        slot.current = next;
+        slot.successor = null;
+        if (old != null) {
+            old.stopRequested = true;
+            Posix.kill(old.pid, Posix.SIGTERM);
+            log.log(LogLevel.NOTICE, "wsgi4j: " + next.name() + " is ready; " + old.name()
+                    + " stops accepting and finishes its requests (up to " + graceful.toSeconds() + " s)");
+            Thread.ofVirtual().name("wsgi4j-stop-" + old.pid).start(() -> killIfStillRunning(old));
+        }
+    }
+
+    private void killIfStillRunning(Child old) {
+        try {
+            Thread.sleep(graceful.plus(shutdown).plusSeconds(1));
+        } catch (InterruptedException e) {
+            return;
+        }
+        synchronized (this) {
+            if (alive.contains(old)) {
+                log.log(LogLevel.WARN, "wsgi4j: " + old.name() + " did not stop within --graceful-timeout "
+                        + graceful.toSeconds() + " s and --shutdown-timeout " + shutdown.toSeconds() + " s: killing it");
+                Posix.kill(old.pid, Posix.SIGKILL);
+            }
+        }
+    }
+
+    // -- what the server processes tell -------------------------------------
+
+    /** On the process's own platform thread: its notices until its link closes, then its exit. */
+    private void watch(Child child) {
+        Optional<String> line;
+        while ((line = child.link.receive()).isPresent()) {
+            notice(child, line.get());
+        }
+        WaitStatus status;
+        try {
+            status = WaitStatus.of(Libc.waitpid((int) child.pid));
+        } catch (Libc.LibcException e) {
+            status = new WaitStatus(-1, 0);
+        }
+        child.link.close();
+        exited(child, status);
+    }
+
+    private synchronized void notice(Child child, String line) {
+        ServerSlot slot = slots[child.slot];
+        if (line.equals(ControlLink.READY)) {
+            child.ready = true;
+            if (slot.successor == child) {
+                takeOver(slot);
+            }
+            notifyAll();
+        } else if (line.startsWith(ControlLink.RETIRING)) {
+            String why = line.substring(ControlLink.RETIRING.length()).replaceFirst("^:\\s*", "");
+            if (slot.current == child) {
+                replace(slot, why);
+            }
+        }
+    }
+
+    private synchronized void exited(Child child, WaitStatus status) {
+        alive.remove(child);
+        archive.exited(child.pid, !status.signalled() && status.exitCode() == 0);
+        ServerSlot slot = slots[child.slot];
+        List<String> running = scoreboard(child);
+        Path hsErr = ChildJvm.errorFile(serverRoot, child.pid);
+        boolean expected = (stopping || child.stopRequested) && !status.signalled() && status.exitCode() == 0;
+        if (expected) {
+            log.log(LogLevel.INFO, "wsgi4j: " + child.name() + " " + status.describe()
+                    + (child.retiring != null ? " (replaced: " + child.retiring + ")" : ""));
+        } else {
+            StringBuilder line = new StringBuilder("wsgi4j: ").append(child.name()).append(' ')
+                    .append(status.describe()).append(String.format(" after %.1f s", child.ageSeconds()));
+            if (Files.exists(hsErr)) {
+                line.append("; fatal error report ").append(hsErr);
+            }
+            line.append(running.isEmpty() ? "; no request in flight"
+                    : "; requests in flight, failed: " + String.join(", ", running.stream().map(r -> "[" + r + "]").toList()));
+            if (!child.ready) {
+                line.append("; it never became ready");
+            }
+            log.log(LogLevel.ERROR, line.toString());
+        }
+        if (starting && !child.ready && startFailure == null) {
+            startFailure = "server process " + child.pid + " " + status.describe() + " before it was ready"
+                    + " (its messages are in the error log)";
+        }
+        if (slot.successor == child) {
+            // A successor that failed: the old process goes on serving; try again after the back-off.
+            slot.successor = null;
+            String why = slot.current == null ? null : slot.current.retiring;
+            if (slot.current != null) {
+                slot.current.retiring = null;
+            }
+            later(backOff(slot, child), () -> {
+                if (slot.current != null && why != null) {
+                    replace(slot, why);
+                }
+            });
+        } else if (slot.current == child) {
+            slot.current = null;
+            if (slot.successor != null) {
+                slot.current = slot.successor;
+                slot.successor = null;
+            } else if (!stopping && !starting) {
+                long delay = backOff(slot, child);
+                if (delay == 0) {
+                    respawn(slot);
+                } else {
+                    log.log(LogLevel.WARN, "wsgi4j: slot " + slot.number + ": server processes keep dying within "
+                            + (int) QUICK_DEATH_SECONDS + " s of starting; the next starts in " + delay + " s");
+                    later(delay, () -> respawn(slot));
+                }
+            }
+        }
+        notifyAll();
+    }
+
+    private void respawn(ServerSlot slot) {
+        if (stopping || slot.current != null) {
+            return;
+        }
+        try {
+            slot.current = spawn(slot);
+        } catch (IOException e) {
+            log.log(LogLevel.ERROR, "wsgi4j: cannot start a server process in slot " + slot.number + ": "
+                    + e.getMessage() + "; trying again in " + LONGEST_BACKOFF_SECONDS + " s");
+            later(LONGEST_BACKOFF_SECONDS, () -> respawn(slot));
+        }
+    }
+
+    /** The delay before the next start in this slot, in seconds: 0 unless processes keep dying young. */
+    private long backOff(ServerSlot slot, Child died) {
+        if (died.ageSeconds() >= QUICK_DEATH_SECONDS) {
+            slot.quickDeaths = 0;
+            return 0;
+        }
+        slot.quickDeaths++;
+        // The first quick death is replaced at once (a crash can come early); then 1, 2, 4... up to 30 s.
+        return slot.quickDeaths == 1 ? 0 : Math.min(1L << Math.min(slot.quickDeaths - 2, 5), LONGEST_BACKOFF_SECONDS);
+    }
+
+    /** Runs {@code action} under the lock after {@code seconds}, unless the control process is stopping by then. */
+    private void later(long seconds, Runnable action) {
+        Thread.ofVirtual().name("wsgi4j-control-later").start(() -> {
+            try {
+                Thread.sleep(Duration.ofSeconds(seconds));
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (!stopping) {
+                    action.run();
+                }
+            }
+        });
+    }
+
+    /** The requests the dead process's scoreboard shows running; the file is removed. */
+    private List<String> scoreboard(Child child) {
+        Path file = Scoreboard.fileFor(serverRoot, child.pid);
+        try {
+            List<String> running = new ArrayList<>(Scoreboard.running(file));
+            Files.deleteIfExists(file);
+            for (Path left : leftovers.apply(child.pid)) {
+                Files.deleteIfExists(left);
+            }
+            return running;
+        } catch (IOException e) {
+            return List.of("(its scoreboard could not be read: " + e.getMessage() + ")");
+        }
+    }
+}
