@@ -3,7 +3,7 @@ package io.wsgi4j.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wsgi4j.testing.EveryPython;
+import io.wsgi4j.testing.EveryPythonEveryMode;
 import io.wsgi4j.testing.Http;
 import io.wsgi4j.testing.Json;
 import io.wsgi4j.testing.Pythons;
@@ -16,7 +16,7 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 
 /** wsgi.errors and stdout reach the error log tagged with their request; application exceptions give 500 and a traceback. */
-class ErrorsIT extends EveryPython {
+class ErrorsIT extends EveryPythonEveryMode {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static TestServer server;

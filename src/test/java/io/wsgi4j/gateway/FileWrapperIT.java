@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsgi4j.testing.Await;
-import io.wsgi4j.testing.EveryPython;
+import io.wsgi4j.testing.EveryPythonEveryMode;
 import io.wsgi4j.testing.Http;
 import io.wsgi4j.testing.Pythons;
 import io.wsgi4j.testing.TestServer;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
  * from the file's current position, with a Content-Length computed when the application gave none
  * and honoured when it did; a file-like object without a descriptor is iterated instead.
  */
-class FileWrapperIT extends EveryPython {
+class FileWrapperIT extends EveryPythonEveryMode {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int SIZE = 4 * 1024 * 1024 + 321;
 

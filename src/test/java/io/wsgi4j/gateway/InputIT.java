@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wsgi4j.testing.EveryPython;
+import io.wsgi4j.testing.EveryPythonEveryMode;
 import io.wsgi4j.testing.Http;
 import io.wsgi4j.testing.Json;
 import io.wsgi4j.testing.Pythons;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 
 /** wsgi.input: every read method, Content-Length and chunked bodies, 100-continue, and the body size limit. */
-class InputIT extends EveryPython {
+class InputIT extends EveryPythonEveryMode {
     private static final int LIMIT = 4 * 1024 * 1024;
     private static final String BODY = "alpha\nbravo charlie\ndelta\n\necho foxtrot\nlast-no-newline";
 

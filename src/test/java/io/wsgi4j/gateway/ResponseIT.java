@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsgi4j.testing.Await;
-import io.wsgi4j.testing.EveryPython;
+import io.wsgi4j.testing.EveryPythonEveryMode;
 import io.wsgi4j.testing.Http;
 import io.wsgi4j.testing.Pythons;
 import io.wsgi4j.testing.TestServer;
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
  * honoured, close() always called, no body for HEAD, 204 and 304; and a slow application is
  * answered even when it takes longer than the keep-alive timeout.
  */
-class ResponseIT extends EveryPython {
+class ResponseIT extends EveryPythonEveryMode {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static TestServer server;

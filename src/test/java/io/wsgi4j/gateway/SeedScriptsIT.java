@@ -3,7 +3,7 @@ package io.wsgi4j.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wsgi4j.testing.EveryPython;
+import io.wsgi4j.testing.EveryPythonEveryMode;
 import io.wsgi4j.testing.Http;
 import io.wsgi4j.testing.Pythons;
 import io.wsgi4j.testing.TestServer;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
  * apps/seed): the str body fails as under mod_wsgi on Python 3, with a hint; the bytes version
  * reports wsgi.multithread under mod_wsgi-express's defaults and with one thread.
  */
-class SeedScriptsIT extends EveryPython {
+class SeedScriptsIT extends EveryPythonEveryMode {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static TestServer seed;

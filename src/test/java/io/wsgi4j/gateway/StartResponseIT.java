@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wsgi4j.testing.EveryPython;
+import io.wsgi4j.testing.EveryPythonEveryMode;
 import io.wsgi4j.testing.Http;
 import io.wsgi4j.testing.Pythons;
 import io.wsgi4j.testing.TestServer;
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
  * error-log line (never a malformed response), exc_info replaces or re-raises, a second call
  * without exc_info fails, and write() sends the headers with its first bytes and streams.
  */
-class StartResponseIT extends EveryPython {
+class StartResponseIT extends EveryPythonEveryMode {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static TestServer server;

@@ -3,7 +3,7 @@ package io.wsgi4j.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wsgi4j.testing.EveryPython;
+import io.wsgi4j.testing.EveryPythonEveryMode;
 import io.wsgi4j.testing.Http;
 import io.wsgi4j.testing.Json;
 import io.wsgi4j.testing.Pythons;
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
  * the server's side of PEP 3333 (environ, wsgi.input, wsgi.errors, start_response, iteration,
  * close()). Warnings are errors in the application, so any complaint fails its request or is logged.
  */
-class ValidatorIT extends EveryPython {
+class ValidatorIT extends EveryPythonEveryMode {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String BODY = "first line\nsecond line\nthird\nfourth\nlast";
 

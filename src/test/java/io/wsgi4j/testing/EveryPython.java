@@ -1,39 +1,10 @@
 package io.wsgi4j.testing;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/**
- * Base of the integration tests that run once per CPython 3.8-3.13 ({@link Pythons#all()}).
- *
- * <p>A subclass starts its server(s) in a static {@code @BeforeParameterizedClassInvocation}
- * method taking the {@link Pythons.Python}, through {@link #startOn}, and stops them in an
- * {@code @AfterParameterizedClassInvocation} method. When a version is absent no server is
- * started and every test of that run reports itself skipped, saying which version is missing
- * (an aborted class-level method would vanish from the Maven reports instead).
- */
+/** Base of the integration tests that run once per CPython 3.8-3.13 ({@link Pythons#all()}), in daemon mode. */
 @ParameterizedClass(name = "{0}")
 @MethodSource("io.wsgi4j.testing.Pythons#all")
-public abstract class EveryPython {
-    @Parameter
-    protected Pythons.Python python;
-
-    @BeforeEach
-    final void requirePython() {
-        python.require();
-    }
-
-    /** Starts a server running this Python; null when it is absent (the tests then skip themselves). */
-    protected static TestServer startOn(Pythons.Python python, String script, String... options) throws Exception {
-        return python.executable().isPresent() ? TestServer.start(python, script, options) : null;
-    }
-
-    /** Stops a server started by {@link #startOn}, if there is one. */
-    protected static void stop(TestServer server) {
-        if (server != null) {
-            server.close();
-        }
-    }
+public abstract class EveryPython extends PythonRuns {
 }

@@ -14,8 +14,15 @@ public final class Pythons {
     private Pythons() {
     }
 
-    /** One CPython minor version and where it was found, if it was. */
-    public record Python(int minor, Optional<Path> executable) {
+    /**
+     * One CPython minor version and where it was found, if it was, and whether the server runs it
+     * embedded (inside its own JVM) rather than in daemon processes.
+     */
+    public record Python(int minor, Optional<Path> executable, boolean embedded) {
+
+        public Python(int minor, Optional<Path> executable) {
+            this(minor, executable, false);
+        }
 
         /** The interpreter; aborts the calling test (reported as skipped, with the reason) when absent. */
         public Path require() {
@@ -27,7 +34,8 @@ public final class Pythons {
 
         @Override
         public String toString() {
-            return "CPython 3." + minor + executable.map(p -> " (" + p + ")").orElse(" (absent)");
+            return "CPython 3." + minor + executable.map(p -> " (" + p + ")").orElse(" (absent)")
+                    + (embedded ? ", embedded" : ", daemon");
         }
     }
 
@@ -36,6 +44,16 @@ public final class Pythons {
         List<Python> pythons = new ArrayList<>();
         for (int minor = 8; minor <= 13; minor++) {
             pythons.add(new Python(minor, find(minor)));
+        }
+        return pythons;
+    }
+
+    /** Every supported minor version, found or not, once in daemon mode and once in embedded mode. */
+    public static List<Python> allInBothModes() {
+        List<Python> pythons = new ArrayList<>();
+        for (Python python : all()) {
+            pythons.add(python);
+            pythons.add(new Python(python.minor(), python.executable(), true));
         }
         return pythons;
     }

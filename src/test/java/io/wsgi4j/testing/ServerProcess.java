@@ -58,9 +58,18 @@ public final class ServerProcess implements AutoCloseable {
         return start(false, jvmOptions, script, options);
     }
 
+    /** Starts {@code start-server SCRIPT --port 0 --server-root ROOT options...}, with this server root. */
+    public static ServerProcess startIn(Path root, String script, String... options) throws IOException {
+        return start(false, List.of(), root, script, options);
+    }
+
     private static ServerProcess start(boolean sigintIgnored, List<String> jvmOptions, String script, String... options)
             throws IOException {
-        Path root = Files.createTempDirectory("w4jp");
+        return start(sigintIgnored, jvmOptions, Files.createTempDirectory("w4jp"), script, options);
+    }
+
+    private static ServerProcess start(boolean sigintIgnored, List<String> jvmOptions, Path root, String script,
+                                       String... options) throws IOException {
         List<String> args = new ArrayList<>(List.of("start-server", script, "--port", "0", "--server-root", root.toString()));
         args.addAll(List.of(options));
         List<String> command = new ArrayList<>();
@@ -157,6 +166,19 @@ public final class ServerProcess implements AutoCloseable {
             }
         } catch (IOException e) {
             // the process has gone
+        }
+    }
+
+    /** Stops the server as SIGTERM does, gracefully, waiting up to 30 s for it to exit. */
+    public void stop() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

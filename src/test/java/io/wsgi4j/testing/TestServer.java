@@ -19,19 +19,25 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * A real wsgi4j server started in the test's JVM from start-server arguments, on a free port,
- * with its own server root; its daemon processes are real python3 workers.
+ * A real wsgi4j server started from start-server arguments, on a free port, with its own server
+ * root. In daemon mode it runs in the test's JVM and its daemon processes are real python3
+ * workers; in embedded mode (Python loaded into the server's JVM, one interpreter per process)
+ * it is a server process of its own.
  */
 public final class TestServer implements AutoCloseable {
     /** The directory of the test applications (src/test/resources/apps). */
     public static final Path APPS = Path.of("src/test/resources/apps").toAbsolutePath();
 
     private final Wsgi4jServer server;
+    private final ServerProcess process;
+    private final int port;
     private final ServerConfig config;
     private final Path root;
 
-    private TestServer(Wsgi4jServer server, ServerConfig config, Path root) {
+    private TestServer(Wsgi4jServer server, ServerProcess process, int port, ServerConfig config, Path root) {
         this.server = server;
+        this.process = process;
+        this.port = port;
         this.config = config;
         this.root = root;
     }
@@ -44,7 +50,7 @@ public final class TestServer implements AutoCloseable {
      */
     public static TestServer start(String script, String... options) throws Exception {
         TestServer started = startWithoutWaiting(script, options);
-        if (!started.server.awaitWorkers(Duration.ofSeconds(30))) {
+        if (started.server != null && !started.server.awaitWorkers(Duration.ofSeconds(30))) {
             String log = started.errorLogText();
             started.close();
             throw new IllegalStateException("the daemon processes did not connect within 30 s; error log:\n" + log);
@@ -59,24 +65,50 @@ public final class TestServer implements AutoCloseable {
         args.addAll(List.of(options));
         ParsedArguments parsed = new ArgumentParser(StartServerOptions.ALL).parse(args);
         ServerConfig config = ConfigBuilder.build(parsed, APPS, Posix.uid());
+        if (config.model().embedded()) {
+            ServerProcess process = ServerProcess.startIn(root, script, options);
+            try {
+                return new TestServer(null, process, process.port(), config, root);
+            } catch (AssertionError e) {
+                process.close();
+                throw e;
+            }
+        }
         PythonInterpreter python = PythonInterpreter.locate(config.daemon().python(), APPS);
         Wsgi4jServer server = Wsgi4jServer.start(config, python, BuildInfo.load());
-        return new TestServer(server, config, root);
+        return new TestServer(server, null, server.port(), config, root);
     }
 
-    /** Starts a server whose daemon processes run this Python, which must be present. */
+    /** Starts a server that runs this Python, which must be present, in the mode it names. */
     public static TestServer start(Pythons.Python python, String script, String... options) throws Exception {
         List<String> all = new ArrayList<>(List.of("--python", python.require().toString()));
+        if (python.embedded()) {
+            all.add("--embedded-mode");
+        }
         all.addAll(List.of(options));
         return start(script, all.toArray(String[]::new));
     }
 
     public int port() {
-        return server.port();
+        return port;
     }
 
+    /** Whether the application runs inside the server process (embedded mode). */
+    public boolean embedded() {
+        return config.model().embedded();
+    }
+
+    /** The server, when it runs in the test's JVM (daemon mode). */
     public Wsgi4jServer server() {
+        if (server == null) {
+            throw new IllegalStateException("an embedded-mode server runs in a process of its own");
+        }
         return server;
+    }
+
+    /** The server's process id: the test's JVM in daemon mode, its own in embedded mode. */
+    public long pid() {
+        return process != null ? process.pid() : ProcessHandle.current().pid();
     }
 
     public ServerConfig config() {
@@ -128,7 +160,12 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        TempTrees.delete(root);
+        if (server != null) {
+            server.close();
+            TempTrees.delete(root);
+        } else {
+            process.stop();
+            process.close();
+        }
     }
 }
