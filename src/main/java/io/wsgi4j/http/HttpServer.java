@@ -119,6 +119,21 @@ public final class HttpServer {
         return connector.getLocalPort();
     }
 
+    /**
+     * Stops accepting (the listening socket is closed; connections still queued stay in the kernel
+     * for the processes that share it) and waits, up to {@code timeout}, until every connection
+     * accepted so far has been served and closed: stopping the server at once would refuse a
+     * request whose connection was accepted but not yet read (503 from the graceful handler) or
+     * close it unanswered. Idle keep-alive connections get Jetty's shutdown idle timeout (1 s).
+     */
+    public void stopAccepting(Duration timeout) throws InterruptedException {
+        connector.shutdown();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!connector.getConnectedEndPoints().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     /** Stops accepting connections, lets requests in progress finish for up to {@code graceful}, then stops. */
     public void stop(Duration graceful) throws Exception {
         server.setStopTimeout(graceful.toMillis());

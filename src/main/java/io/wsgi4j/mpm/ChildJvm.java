@@ -1,5 +1,6 @@
 package io.wsgi4j.mpm;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
      * A crash's hs_err file goes to the server root, where the control process looks for it.
      */
     static List<String> leanOptions(Path serverRoot) {
-        return List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
+        return List.of("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
                 "-Xms16m", "-Xmn12m", "-Xmx128m", "-Xss512k", "-XX:-UsePerfData",
                 "-XX:ErrorFile=" + serverRoot.resolve("hs_err_pid%p.log"));
     }
@@ -57,13 +58,22 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
         return serverRoot.resolve("hs_err_pid" + pid + ".log");
     }
 
-    /** argv: java, the options, {@code extraOptions} (the class data archive's), the main class and the arguments. */
+    /**
+     * argv: java, the options, {@code extraOptions} (the class data archive's), the jar (or the
+     * classpath and the main class) and the arguments. The jar's manifest grants native access:
+     * --enable-native-access on the command line would differ from what the JDK's base CDS archive
+     * was dumped with, and the JVM would then refuse part of the archive, with errors on stdout.
+     */
     String[] argv(List<String> extraOptions) {
         List<String> argv = new ArrayList<>();
         argv.add(java);
         argv.addAll(jvmOptions);
         argv.addAll(extraOptions);
-        argv.addAll(List.of("-cp", classPath, "io.wsgi4j.Main", "start-server"));
+        if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
+            argv.addAll(List.of("-jar", classPath, "start-server"));
+        } else {
+            argv.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classPath, "io.wsgi4j.Main", "start-server"));
+        }
         argv.addAll(arguments);
         return argv.toArray(String[]::new);
     }

@@ -66,7 +66,7 @@ public final class ControlServer implements RunningServer {
                 timeouts.shutdown());
         try {
             // A server process loads Python and the application before it says it is ready.
-            control.start(timeouts.startup().isZero() ? Duration.ofSeconds(120) : timeouts.startup().plusSeconds(15));
+            control.start(timeouts.startup().isZero() ? Duration.ofSeconds(60) : timeouts.startup().plusSeconds(15));
         } catch (IOException e) {
             socket.close();
             log.log(LogLevel.ERROR, "wsgi4j: could not start: " + e.getMessage());

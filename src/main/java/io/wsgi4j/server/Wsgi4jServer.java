@@ -28,6 +28,8 @@ public final class Wsgi4jServer implements RunningServer {
     private final AccessLog accessLog;
     private final ProcessGroup group;
     private final HttpServer http;
+    /** One of embedded mode's server processes (no pid file of its own). */
+    private final boolean serverProcess;
     private boolean stopped;
 
     private Wsgi4jServer(ServerConfig config, ServerRoot root, PidFile pidFile, ErrorLog errorLog, AccessLog accessLog,
@@ -39,6 +41,7 @@ public final class Wsgi4jServer implements RunningServer {
         this.accessLog = accessLog;
         this.group = group;
         this.http = http;
+        this.serverProcess = pidFile == null;
     }
 
     /** Starts everything; on failure, stops what was started and throws. */
@@ -137,6 +140,10 @@ public final class Wsgi4jServer implements RunningServer {
         errorLog.log(LogLevel.NOTICE, "wsgi4j: shutting down; requests in progress have "
                 + config.daemon().timeouts().graceful().toSeconds() + " s to finish");
         try {
+            if (serverProcess) {
+                // A server process: the others go on serving, so the connections it accepted are served first.
+                http.stopAccepting(config.daemon().timeouts().graceful());
+            }
             http.stop(config.daemon().timeouts().graceful());
         } catch (Exception e) {
             errorLog.log(LogLevel.WARN, "wsgi4j: stopping the HTTP server: " + e);
