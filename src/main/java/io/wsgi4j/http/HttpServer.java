@@ -79,7 +79,11 @@ public final class HttpServer {
         http.setPersistentConnectionsEnabled(keepAlive);
 
         HeadAllowance head = new HeadAllowance(config.http().readTimeouts());
-        connector = new ServerConnector(server, 1, -1,
+        // An inherited socket shared with other processes is accepted from the selector (no acceptor
+        // thread): stopping a blocked acceptor means interrupting it, and a connection it had just
+        // taken from the shared queue is then lost (ClosedByInterruptException); a non-blocking
+        // accept either takes a connection and serves it or leaves it in the queue for the others.
+        connector = new ServerConnector(server, listener.inherited() ? 0 : 1, -1,
                 new Http1ConnectionFactory(http, limits, head, config.http().socketTimeout().toMillis(), log)) {
             // Whatever the listener must redo once the socket is closed (a server process puts back
             // the stdout and stderr the JDK detaches when an inherited channel closes).
