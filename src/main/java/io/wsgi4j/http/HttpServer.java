@@ -79,11 +79,7 @@ public final class HttpServer {
         http.setPersistentConnectionsEnabled(keepAlive);
 
         HeadAllowance head = new HeadAllowance(config.http().readTimeouts());
-        // An inherited socket shared with other processes is accepted from the selector (no acceptor
-        // thread): stopping a blocked acceptor means interrupting it, and a connection it had just
-        // taken from the shared queue is then lost (ClosedByInterruptException); a non-blocking
-        // accept either takes a connection and serves it or leaves it in the queue for the others.
-        connector = new ServerConnector(server, listener.inherited() ? 0 : 1, -1,
+        connector = new ServerConnector(server, 1, -1,
                 new Http1ConnectionFactory(http, limits, head, config.http().socketTimeout().toMillis(), log)) {
             // Whatever the listener must redo once the socket is closed (a server process puts back
             // the stdout and stderr the JDK detaches when an inherited channel closes).
@@ -128,13 +124,23 @@ public final class HttpServer {
      * for the processes that share it) and waits, up to {@code timeout}, until every connection
      * accepted so far has been served and closed: stopping the server at once would refuse a
      * request whose connection was accepted but not yet read (503 from the graceful handler) or
-     * close it unanswered. Idle keep-alive connections get Jetty's shutdown idle timeout (1 s).
+     * close it unanswered. Idle keep-alive connections close at their keep-alive timeout.
      */
     public void stopAccepting(Duration timeout) throws InterruptedException {
-        connector.shutdown();
+        // close(), not shutdown(): shutdown interrupts the acceptor thread, and a connection its
+        // accept() had just taken from the shared queue is then lost (ClosedByInterruptException
+        // is thrown even though the accept completed). Closing the channel under a blocked accept
+        // either wakes it empty-handed or lets it return the connection, which is then served.
+        // (With no acceptor thread, accepting from the selector, Jetty's close() leaves the channel
+        // open, and at a quota as small as prefork's the selector's accepts reset connections.)
+        connector.close();
+        // A connection the acceptor took just before the close becomes an endpoint only once the
+        // selector has registered it: "no endpoints" counts only when it holds twice, well apart.
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!connector.getConnectedEndPoints().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            quiet = connector.getConnectedEndPoints().isEmpty() ? quiet + 1 : 0;
         }
     }
 

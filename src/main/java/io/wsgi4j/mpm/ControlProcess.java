@@ -273,7 +273,9 @@ public final class ControlProcess {
         ServerSlot slot = slots[child.slot];
         List<String> running = scoreboard(child);
         Path hsErr = ChildJvm.errorFile(serverRoot, child.pid);
-        boolean expected = (stopping || child.stopRequested) && !status.signalled() && status.exitCode() == 0;
+        // Asked to stop, it exits 0; one still starting has no SIGTERM handler yet and dies of it.
+        boolean expected = (stopping || child.stopRequested)
+                && (status.signalled() ? status.signal() == Posix.SIGTERM : status.exitCode() == 0);
         if (expected) {
             log.log(LogLevel.INFO, "wsgi4j: " + child.name() + " " + status.describe()
                     + (child.retiring != null ? " (replaced: " + child.retiring + ")" : ""));
