@@ -16,6 +16,7 @@ import json
 import os
 import signal
 import sys
+import threading
 
 from . import log
 from . import main
@@ -46,6 +47,8 @@ def load():
 
 def serve(index):
     """Runs request thread `index` until the server stops."""
+    # Named as a daemon process's request threads are (threading sees it as a foreign thread).
+    threading.current_thread().name = 'wsgi4j-request-%d' % index
     _worker.serve_thread(index)
 
 
