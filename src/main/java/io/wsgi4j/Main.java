@@ -154,6 +154,12 @@ public final class Main {
         PythonInterpreter python = PythonInterpreter.locate(config.daemon().python(), cwd);
         if (config.model().embedded()) {
             python.requireSharedLibrary();
+            for (String option : StartServerOptions.DAEMON_ONLY) {
+                if (parsed.has(option)) {
+                    err.println("wsgi4j: warning: " + option + " acts on daemon processes; it has no effect with "
+                            + "--embedded-mode");
+                }
+            }
         }
         if (python.newerThanTested()) {
             err.println("wsgi4j: warning: Python " + python.version() + " is newer than the versions wsgi4j is tested "
