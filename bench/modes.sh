@@ -50,7 +50,7 @@ stop_server() {
 cleanup() {
   [ -n "${WRK_PID:-}" ] && kill -TERM "$WRK_PID" 2>/dev/null
   local kind=$CUR_KIND; stop_server; [ -n "$kind" ] && rm -rf "$CUR_DIR"
-  rm -f "${LINES:-}" "${WRK_OUT:-}"
+  rm -f "${LINES:-}" "${FAILS:-}" "${DIFFS:-}" "${WRK_OUT:-}"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -94,7 +94,7 @@ run_wrk() { wrk "$@" >"$WRK_OUT" 2>&1 & WRK_PID=$!; wait "$WRK_PID"; WRK_PID="";
 # Runs one measurement against the current server and prints its line; sets RPS and PSS for the table.
 measure() { # label port pid app
   local out mt p50 err procs
-  mt=$(multithread "$2" "$4")
+  mt=$(multithread "$2" "$4"); MT=$mt
   run_wrk -t1 -c"$C" -d"${WARMUP}"s "http://127.0.0.1:$2/"
   run_wrk -t1 -c"$C" -d"${S}"s --latency "http://127.0.0.1:$2/"
   out=$(cat "$WRK_OUT")
@@ -111,6 +111,7 @@ measure() { # label port pid app
 failed() { # label why
   RPS=failed PSS=failed
   printf "%-48s   failed  %s\n" "$1" "$2"
+  echo "* $1: $2" >>"$FAILS"
 }
 
 run_wsgi4j() { # label app-file app mpm procs threads mode
@@ -159,7 +160,9 @@ run_apache() { # label app-file app mpm procs threads mode
 . "$HERE"/../bin/lib/common.sh
 if find_jdk && jar_is_stale; then build_jar || echo "modes.sh: the build failed: wsgi4j's cells will fail" >&2; fi
 
-LINES=$(mktemp /tmp/wsgi4j-modes-rows.XXXX) WRK_OUT=$(mktemp /tmp/wsgi4j-modes-wrk.XXXX)
+LINES=$(mktemp /tmp/wsgi4j-modes-rows.XXXX) FAILS=$(mktemp /tmp/wsgi4j-modes-fails.XXXX)
+DIFFS=$(mktemp /tmp/wsgi4j-modes-diffs.XXXX)
+WRK_OUT=$(mktemp /tmp/wsgi4j-modes-wrk.XXXX)
 echo "# bench/modes.sh $S s, $C connections, wrk -t1, warm-up ${WARMUP} s, loopback; $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
 echo "# $("$WSGI4J" -v 2>/dev/null | head -1 | sed 's/Server version: //'); $("$APACHE" -v 2>/dev/null | head -1 | sed 's/Server version: //'), mod_wsgi $(dpkg-query -W -f '${Version}' libapache2-mod-wsgi-py3 2>/dev/null); $("$PYTHON" -V 2>&1)"
 for app in ${APPS:-hello flask}; do
@@ -168,12 +171,15 @@ for app in ${APPS:-hello flask}; do
   for cfg in ${CONFIGS:-prefork:8:1 worker:2:4 event:2:4}; do
     IFS=: read -r mpm n m <<<"$cfg"
     for mode in ${MODES:-embedded daemon}; do
-      W_RPS=skipped W_PSS=skipped A_RPS=skipped A_PSS=skipped
+      W_RPS=skipped W_PSS=skipped A_RPS=skipped A_PSS=skipped W_MT="" A_MT=""
       for server in ${SERVERS:-wsgi4j apache}; do
-        RPS=failed PSS=failed
+        RPS=failed PSS=failed MT=""
         run_"$server" "$name $mpm ${n}x$m $mode $server" "$file" "$app" "$mpm" "$n" "$m" "$mode"
-        case $server in wsgi4j) W_RPS=$RPS W_PSS=$PSS ;; apache) A_RPS=$RPS A_PSS=$PSS ;; esac
+        case $server in wsgi4j) W_RPS=$RPS W_PSS=$PSS W_MT=$MT ;; apache) A_RPS=$RPS A_PSS=$PSS A_MT=$MT ;; esac
       done
+      # mod_wsgi's rules say what the application should see; a difference is worth a line under the table.
+      [ -n "$W_MT" ] && [ -n "$A_MT" ] && [ "$W_MT" != "$A_MT" ] &&
+        echo "* $name $mpm ${n}x$m $mode: wsgi.multithread is $W_MT under wsgi4j, $A_MT under Apache" >>"$DIFFS"
       echo "$name|$mpm ${n}×$m|$mode|$W_RPS|$W_PSS|$A_RPS|$A_PSS" >>"$LINES"
     done
   done
@@ -188,3 +194,5 @@ while IFS='|' read -r name cfg mode wr wp ar ap; do
 done <"$LINES"
 echo
 echo "ratio = wsgi4j req/s ÷ Apache req/s; PSS = the server's whole process tree after the measured run."
+if [ -s "$FAILS" ]; then echo; echo "failed:"; cat "$FAILS"; fi
+if [ -s "$DIFFS" ]; then echo; echo "wsgi.multithread differs:"; cat "$DIFFS"; fi
