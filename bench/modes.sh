@@ -114,26 +114,37 @@ failed() { # label why
   echo "* $1: $2" >>"$FAILS"
 }
 
+# Starts wsgi4j and waits for it. A server that printed its banner and then exited before answering was
+# stopped from outside (these machines are shared): it is started once more before its cell is "failed".
+start_wsgi4j() { # app-file mpm procs threads mode
+  local flags="" try
+  [ "$5" = embedded ] && flags=--embedded-mode
+  for try in 1 2; do
+    next_port
+    CUR_DIR=$(mktemp -d /tmp/wsgi4j-modes.XXXX)
+    # shellcheck disable=SC2086
+    "$WSGI4J" start-server "$1" --port "$P" --host 127.0.0.1 --server-mpm "$2" --processes "$3" --threads "$4" \
+        $flags --python "$PYTHON" --server-root "$CUR_DIR" >"$CUR_DIR"/console.log 2>&1 &
+    CUR_KIND=wsgi4j CUR_PID=$!
+    await "$P" "$CUR_PID" && return 0
+    WHY="$WHY: $(grep -vE '^[A-Za-z ]+ +: ' "$CUR_DIR"/console.log | tail -2 | tr '\n' ' ')$(tail -2 \
+        "$CUR_DIR"/error_log 2>/dev/null | tr '\n' ' ')(kept $CUR_DIR)"
+    stop_server
+    [[ $try = 1 && $WHY = exited* ]] && grep -q '^Server URL' "$CUR_DIR"/console.log || return 1
+    echo "modes.sh: wsgi4j stopped before answering, once more: $WHY" >&2
+  done
+  return 1
+}
+
 run_wsgi4j() { # label app-file app mpm procs threads mode
-  local label=$1 file=$2 app=$3 mpm=$4 n=$5 m=$6 mode=$7 flags="" py
-  [ "$mode" = embedded ] && flags=--embedded-mode
-  next_port
-  CUR_DIR=$(mktemp -d /tmp/wsgi4j-modes.XXXX)
-  # shellcheck disable=SC2086
-  "$WSGI4J" start-server "$file" --port "$P" --host 127.0.0.1 --server-mpm "$mpm" --processes "$n" --threads "$m" \
-      $flags --python "$PYTHON" --server-root "$CUR_DIR" >"$CUR_DIR"/console.log 2>&1 &
-  CUR_KIND=wsgi4j CUR_PID=$!
-  if ! await "$P" "$CUR_PID"; then
-    failed "$label" "$WHY: $(grep -vE '^[A-Za-z ]+ +: ' \
-        "$CUR_DIR"/console.log | tail -2 | tr '\n' ' ')(kept $CUR_DIR)"
-    stop_server; return
-  fi
+  local label=$1 py
+  start_wsgi4j "$2" "$4" "$5" "$6" "$7" || { failed "$label" "$WHY"; return; }
   py=$(python_procs "$CUR_PID")
-  if [ "$mode" = embedded ] && [ "$py" -gt 0 ]; then
+  if [ "$7" = embedded ] && [ "$py" -gt 0 ]; then
     failed "$label" "not embedded: $py Python processes under the server (this build runs --embedded-mode in daemon processes)"
     stop_server; rm -rf "$CUR_DIR"; return
   fi
-  measure "$label" "$P" "$CUR_PID" "$app"
+  measure "$label" "$P" "$CUR_PID" "$3"
   stop_server; rm -rf "$CUR_DIR"
 }
 
