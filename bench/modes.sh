@@ -3,14 +3,15 @@
 # for each app (hello.wsgi, the Flask app), each MPM (prefork 8x1, worker 2x4, event 2x4) and each mode (embedded,
 # daemon), requests/s and p50 under wrk -t1 after a warm-up, the PSS of the server's whole process tree, and the
 # wsgi.multithread the application saw; one line each, then a Markdown table. A server that does not start, or that
-# was asked for embedded mode and still runs Python in separate daemon processes, gets "failed" and the run goes on.
+# was asked for embedded mode and does not run the application in N server JVMs, gets "failed"; the run goes on.
 # Needs Debian's apache2 libapache2-mod-wsgi-py3 python3-flask and wrk (see ../../shared/bench/README.md).
-# Environment: WARMUP (s, 2), START_TIMEOUT (s, 90), PORT (first port tried, 8800), and, to run a part of it,
+# Environment: WARMUP (s, 2), START_TIMEOUT (s, 90), PORT (first port tried, 8800), WSGI4J (the command,
+# ../bin/wsgi4j), and, to run a part of it,
 # APPS ("hello flask"), CONFIGS ("prefork:8:1 worker:2:4 event:2:4"), MODES ("embedded daemon"),
 # SERVERS ("wsgi4j apache"). One run is noisy on a shared 2-core machine: read the ratios.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-WSGI4J=$HERE/../bin/wsgi4j
+WSGI4J=${WSGI4J:-$HERE/../bin/wsgi4j}   # another command (another tree's bin/wsgi4j) may be given
 PEERS=$HERE/../../shared/bench/peers
 SHARED=$HERE/../../shared/bench
 S=${1:-10}
@@ -84,9 +85,10 @@ multithread() { # port app
   case $body in true|True) echo True ;; false|False) echo False ;; *) echo "?" ;; esac
 }
 
-# Python processes under the server: in embedded mode there must be none (the application runs in the JVMs).
-python_procs() { local p n=0; for p in $(tree "$1"); do
-  case $(readlink /proc/"$p"/exe 2>/dev/null) in */python*) n=$((n + 1)) ;; esac; done; echo $n; }
+# How many processes under the server (itself excluded) run this program (python, java): in embedded mode
+# the application runs in N server JVMs under the control process, and in no Python process.
+count_under() { local p n=0; for p in $(tree "$1" | sort -u); do [ "$p" = "$1" ] && continue
+  case $(readlink /proc/"$p"/exe 2>/dev/null) in */"$2"*) n=$((n + 1)) ;; esac; done; echo $n; }
 
 # wrk in the background, so that a signal stops the run at once (the trap ends wrk too); output in WRK_OUT.
 run_wrk() { wrk "$@" >"$WRK_OUT" 2>&1 & WRK_PID=$!; wait "$WRK_PID"; WRK_PID=""; }
@@ -137,12 +139,14 @@ start_wsgi4j() { # app-file mpm procs threads mode
 }
 
 run_wsgi4j() { # label app-file app mpm procs threads mode
-  local label=$1 py
+  local label=$1 py jvms
   start_wsgi4j "$2" "$4" "$5" "$6" "$7" || { failed "$label" "$WHY"; return; }
-  py=$(python_procs "$CUR_PID")
-  if [ "$7" = embedded ] && [ "$py" -gt 0 ]; then
-    failed "$label" "not embedded: $py Python processes under the server (this build runs --embedded-mode in daemon processes)"
-    stop_server; rm -rf "$CUR_DIR"; return
+  if [ "$7" = embedded ]; then
+    py=$(count_under "$CUR_PID" python) jvms=$(count_under "$CUR_PID" java)
+    if [ "$py" -gt 0 ] || [ "$jvms" -lt "$5" ]; then
+      failed "$label" "not embedded mode as asked: $jvms server JVMs (not $5) and $py Python processes under the JVM started"
+      stop_server; rm -rf "$CUR_DIR"; return
+    fi
   fi
   measure "$label" "$P" "$CUR_PID" "$3"
   stop_server; rm -rf "$CUR_DIR"
@@ -167,9 +171,11 @@ run_apache() { # label app-file app mpm procs threads mode
   stop_server; rm -rf "$CUR_DIR"
 }
 
-# Build the jar now, not inside the first start-up wait; a failed build leaves wsgi4j's cells "failed".
-. "$HERE"/../bin/lib/common.sh
-if find_jdk && jar_is_stale; then build_jar || echo "modes.sh: the build failed: wsgi4j's cells will fail" >&2; fi
+# Build this tree's jar now, not inside the first start-up wait; a failed build leaves wsgi4j's cells "failed".
+if [ "$WSGI4J" -ef "$HERE/../bin/wsgi4j" ]; then
+  . "$HERE"/../bin/lib/common.sh
+  if find_jdk && jar_is_stale; then build_jar || echo "modes.sh: the build failed: wsgi4j's cells will fail" >&2; fi
+fi
 
 LINES=$(mktemp /tmp/wsgi4j-modes-rows.XXXX) FAILS=$(mktemp /tmp/wsgi4j-modes-fails.XXXX)
 DIFFS=$(mktemp /tmp/wsgi4j-modes-diffs.XXXX)
