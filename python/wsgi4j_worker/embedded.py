@@ -6,8 +6,7 @@ request thread, which returns when the server stops; stop() to stop them. The
 request threads speak the same protocol over the same kind of local socket as
 a daemon process's threads, so the application sees exactly the same gateway.
 
-The JVM owns the process: its signals, its file descriptors 0-2 and its
-current directory. Python installed no signal handlers (Py_InitializeEx(0)),
+The JVM owns the process: its signals and its file descriptors 0-2. Python installed no signal handlers (Py_InitializeEx(0)),
 and the application may not install any either (mod_wsgi's WSGIRestrictSignal).
 """
 
@@ -16,6 +15,7 @@ import json
 import os
 import signal
 import sys
+import threading
 
 from . import log
 from . import main
@@ -34,6 +34,9 @@ def prepare(config_line):
     sys.stderr = log.LogStream('error', fd=write_fd)
     sys.argv = ['wsgi4j']
     _restrict_signals()
+    # As in a daemon process: applications open files relative to it. The JVM resolves its own
+    # relative paths against user.dir, which this does not change.
+    os.chdir(config['working_directory'])
     main.prepare_paths(config)
     _worker = main.Worker(config, server_gone=_server_gone)
     return read_fd
@@ -46,6 +49,8 @@ def load():
 
 def serve(index):
     """Runs request thread `index` until the server stops."""
+    # Named as a daemon process's request threads are (threading sees it as a foreign thread).
+    threading.current_thread().name = 'wsgi4j-request-%d' % index
     _worker.serve_thread(index)
 
 

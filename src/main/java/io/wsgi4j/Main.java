@@ -155,10 +155,18 @@ public final class Main {
         }
         ServerConfig config = ConfigBuilder.build(parsed, cwd, Posix.uid());
         PythonInterpreter python = PythonInterpreter.locate(config.daemon().python(), cwd);
+        // A server process of embedded mode runs this very command line again: what the control
+        // process has already said is not said once more per server process.
+        Optional<Integer> slot = config.model().embedded() ? ChildRole.slotFromEnvironment() : Optional.empty();
         if (config.model().embedded()) {
             python.requireSharedLibrary();
+            for (String option : StartServerOptions.DAEMON_ONLY) {
+                if (parsed.has(option) && slot.isEmpty()) {
+                    err.println("wsgi4j: warning: " + option + " acts on daemon processes; it has no effect with "
+                            + "--embedded-mode");
+                }
+            }
         }
-        Optional<Integer> slot = config.model().embedded() ? ChildRole.slotFromEnvironment() : Optional.empty();
         if (python.newerThanTested() && slot.isEmpty()) {
             err.println("wsgi4j: warning: Python " + python.version() + " is newer than the versions wsgi4j is tested "
                     + "with (3." + PythonInterpreter.OLDEST_MINOR + " to 3." + PythonInterpreter.NEWEST_MINOR + ")");

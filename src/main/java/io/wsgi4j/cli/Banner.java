@@ -39,8 +39,11 @@ public final class Banner {
                 + (model.threads() == 1 ? "" : "s") + ")");
         add(lines, "Socket Timeout", http.socketTimeout().toSeconds() + " (seconds)");
         add(lines, "Keep Alive Timeout", http.keepAliveTimeout().toSeconds() + " (seconds)");
-        add(lines, "Request Timeout", daemon.timeouts().request().toSeconds() + " (seconds)");
-        add(lines, "Startup Timeout", daemon.timeouts().startup().toSeconds() + " (seconds)");
+        if (!model.embedded()) {
+            // Watched by the daemon process group's supervisor, which embedded mode does not have.
+            add(lines, "Request Timeout", daemon.timeouts().request().toSeconds() + " (seconds)");
+            add(lines, "Startup Timeout", daemon.timeouts().startup().toSeconds() + " (seconds)");
+        }
         add(lines, "Queue Backlog", daemon.listenBacklog() + " (requests)");
         add(lines, "Queue Timeout", daemon.timeouts().queue().toSeconds() + " (seconds)");
         add(lines, "Graceful Timeout", daemon.timeouts().graceful().toSeconds() + " (seconds)");

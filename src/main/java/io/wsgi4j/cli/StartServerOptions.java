@@ -58,6 +58,10 @@ public final class StartServerOptions {
     public static final String PID_FILE = "--pid-file";
     public static final String HELP = "--help";
 
+    /** The options that act on daemon processes only: in embedded mode they have no effect, as in mod_wsgi. */
+    public static final List<String> DAEMON_ONLY = List.of(REQUEST_TIMEOUT, STARTUP_TIMEOUT, RESTART_INTERVAL,
+            INACTIVITY_TIMEOUT, CPU_TIME_LIMIT, MEMORY_LIMIT, RELOAD_ON_CHANGES);
+
     private static OptionSpec value(String name, String metavar, String defaultText, String help, String apache) {
         return new OptionSpec(name, List.of(metavar), false, defaultText, help, apache);
     }

@@ -13,15 +13,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The daemon processes' Python: --python-home with a real virtual environment, --python-path, --working-directory,
- * and --application-type module with package.module:callable or --callable-object.
+ * The application's Python, in daemon processes and embedded in the server: --python-home with a real virtual
+ * environment, --python-path, --working-directory, and --application-type module with package.module:callable or
+ * --callable-object.
  */
+@ParameterizedClass(name = "embedded mode: {0}")
+@ValueSource(booleans = {false, true})
 class PythonEnvironmentIT {
     private static final String REPORT = """
             import json, os, sys
@@ -58,28 +65,40 @@ class PythonEnvironmentIT {
     private static TestServer server;
     private static TestServer byCallableObject;
 
-    @BeforeAll
-    static void start() throws Exception {
-        venv = dir.resolve("venv");
+    @Parameter
+    boolean embedded;
+
+    @BeforeParameterizedClassInvocation
+    static void start(boolean embedded) throws Exception {
+        Path base = Files.createDirectories(dir.resolve(embedded ? "embedded" : "daemon"));
+        venv = base.resolve("venv");
         Command.Result created = Command.run(List.of(Pythons.defaultPython().toString(), "-m", "venv", "--without-pip",
                 venv.toString()), dir, Map.of(), Duration.ofSeconds(120));
         assertEquals(0, created.exitCode(), created.toString());
         // The working directory holds a module imported by its bare name (it is sys.path[0]);
         // the python-path directory holds the package the application is loaded from.
-        work = Files.createDirectories(dir.resolve("work"));
+        work = Files.createDirectories(base.resolve("work"));
         Files.writeString(work.resolve("workmod.py"), "VALUE = 1\n");
-        extra = Files.createDirectories(dir.resolve("extra/pkg"));
+        extra = Files.createDirectories(base.resolve("extra/pkg"));
         Files.writeString(extra.resolve("__init__.py"), "");
         Files.writeString(extra.resolve("mod.py"), REPORT);
         extra = extra.getParent();
 
-        server = TestServer.start("pkg.mod:app", "--application-type", "module", "--python-home", venv.toString(),
-                "--python-path", extra.toString(), "--working-directory", work.toString());
-        byCallableObject = TestServer.start("pkg.mod", "--application-type", "module", "--callable-object", "other",
-                "--python-path", extra.toString(), "--working-directory", work.toString());
+        server = TestServer.start("pkg.mod:app", mode(embedded, "--application-type", "module", "--python-home",
+                venv.toString(), "--python-path", extra.toString(), "--working-directory", work.toString()));
+        byCallableObject = TestServer.start("pkg.mod", mode(embedded, "--application-type", "module",
+                "--callable-object", "other", "--python-path", extra.toString(), "--working-directory", work.toString()));
     }
 
-    @AfterAll
+    private static String[] mode(boolean embedded, String... options) {
+        List<String> all = new ArrayList<>(List.of(options));
+        if (embedded) {
+            all.add("--embedded-mode");
+        }
+        return all.toArray(String[]::new);
+    }
+
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (server != null) {
             server.close();

@@ -58,6 +58,11 @@ public final class Pythons {
         return pythons;
     }
 
+    /** Every supported minor version, found or not, in embedded mode. */
+    public static List<Python> allEmbedded() {
+        return all().stream().map(p -> new Python(p.minor(), p.executable(), true)).toList();
+    }
+
     /** The python3 on PATH, which the default configuration runs. */
     public static Path defaultPython() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
