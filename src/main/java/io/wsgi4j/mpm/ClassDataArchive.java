@@ -22,6 +22,7 @@ import java.util.Map;
 public final class ClassDataArchive {
     private static final long NONE = 0;
     private static final long RESERVED = -1;
+    private static final int KEPT = 4;
 
     private final Path archive;
     private final boolean writable;
@@ -103,6 +104,7 @@ public final class ClassDataArchive {
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(written, archive, StandardCopyOption.REPLACE_EXISTING);
                 }
+                pruneOlder();
             }
         } catch (IOException e) {
             // no archive this time; the next process writes one
@@ -112,6 +114,30 @@ public final class ClassDataArchive {
             } catch (IOException e) {
                 // overwritten by the next attempt
             }
+        }
+    }
+
+    /**
+     * Keeps the {@link #KEPT} most recent archives: each rebuilt jar or new JVM makes a new one
+     * (about 11 MiB), and the others may still serve other installations sharing the directory.
+     */
+    private void pruneOlder() throws IOException {
+        try (var files = Files.list(archive.getParent())) {
+            List<Path> archives = files.filter(f -> f.getFileName().toString().matches("wsgi4j-.*\\.jsa"))
+                    .sorted(java.util.Comparator.comparing(ClassDataArchive::modified).reversed()).toList();
+            for (Path old : archives.subList(Math.min(KEPT, archives.size()), archives.size())) {
+                if (!old.equals(archive)) {
+                    Files.deleteIfExists(old);
+                }
+            }
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
         }
     }
 

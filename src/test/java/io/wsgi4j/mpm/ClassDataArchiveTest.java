@@ -63,6 +63,27 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void onlyTheMostRecentArchivesAreKept() throws Exception {
+        Path jar = Files.writeString(dir.resolve("wsgi4j.jar"), "jar");
+        Path cache = Files.createDirectory(dir.resolve("cache"));
+        for (int i = 0; i < 6; i++) {
+            Path old = Files.writeString(cache.resolve("wsgi4j-0.9-old" + i + ".jsa"), "old");
+            Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        Files.writeString(cache.resolve("unrelated.jsa"), "kept");
+        ClassDataArchive archive = ClassDataArchive.in(cache, "1.0", jar.toString());
+        List<String> writer = archive.optionsForNext();
+        archive.started(7, writer);
+        Files.writeString(Path.of(writer.getFirst().substring("-XX:ArchiveClassesAtExit=".length())), "new");
+        archive.exited(7, true);
+        try (var files = Files.list(cache)) {
+            assertEquals(List.of("unrelated.jsa", "wsgi4j-0.9-old3.jsa", "wsgi4j-0.9-old4.jsa", "wsgi4j-0.9-old5.jsa",
+                    archive.path().getFileName().toString()).stream().sorted().toList(),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void aRebuiltJarGetsAnArchiveOfItsOwn() throws Exception {
         Path jar = Files.writeString(dir.resolve("wsgi4j.jar"), "jar");
         Path before = ClassDataArchive.in(dir, "1.0", jar.toString()).path();
