@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -263,6 +264,39 @@ class MpmIT {
             }
             assertTrue(server.stderr().stream().anyMatch(l -> l.contains("graceful restart (SIGUSR1 received)")),
                     server.describe());
+        }
+    }
+
+    @Test
+    void aChangedScriptReplacesEveryServerProcessAndAllWriteOneErrorLog(@TempDir Path dir) throws Exception {
+        Path script = Files.copy(TestServer.APPS.resolve("server_process.wsgi"), dir.resolve("app.wsgi"));
+        try (ServerProcess server = ServerProcess.start(script.toString(), "--embedded-mode", "--server-mpm", "worker",
+                "--processes", "2", "--threads", "2")) {
+            int port = server.port();
+            Set<Long> first = awaitChildren(server, 2, Set.of());
+            Files.setLastModifiedTime(script, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            Set<Long> second = awaitChildren(server, 2, first);
+            assertTrue(second.contains(pidOf(Http.get(port, "/"))));
+            // The control process and every server process append to the one error log, whole lines each.
+            Path log = server.root().resolve("error_log");
+            long deadline = System.nanoTime() + LONG.toNanos();
+            List<String> lines = List.of();
+            while (System.nanoTime() < deadline) {
+                lines = Files.readAllLines(log);
+                if (lines.stream().filter(l -> l.contains("wsgi4j: stopped")).count() >= 2) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(lines.stream().anyMatch(l -> l.contains("[pid " + server.pid() + "]")
+                    && l.contains("the WSGI script " + script + " changed")), String.join("\n", lines));
+            for (long pid : first) {
+                assertTrue(lines.stream().anyMatch(l -> l.contains("[pid " + pid + "]") && l.contains("wsgi4j: stopped")),
+                        pid + " did not log its stop: " + String.join("\n", lines));
+            }
+            for (String line : lines) {
+                assertTrue(line.matches("\\[[A-Z][a-z]{2} .*\\] \\[wsgi:[a-z]+\\] \\[pid \\d+\\] .*"), line);
+            }
         }
     }
 
