@@ -117,6 +117,32 @@ class MpmIT {
         }
     }
 
+    /**
+     * How long a second client waits while a first one holds an idle keep-alive connection to the
+     * only server process: under prefork the connection holds the process (until the keep-alive
+     * timeout closes it), under event it holds no request thread.
+     */
+    @ParameterizedTest
+    @CsvSource({"prefork, true", "event, false"})
+    void anIdleKeepAliveConnectionHoldsAPreforkProcessButNotAnEventOne(String mpm, boolean held) throws Exception {
+        try (ServerProcess server = start("server_process.wsgi", "--server-mpm", mpm, "--threads", "1",
+                "--keep-alive-timeout", "3")) {
+            int port = server.port();
+            try (Http.Connection idle = new Http.Connection(port)) {
+                idle.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertEquals(200, idle.read().status());
+                long started = System.nanoTime();
+                assertEquals(200, Http.get(port, "/").status());
+                double waited = (System.nanoTime() - started) / 1e9;
+                if (held) {
+                    assertTrue(waited > 2, "answered after " + waited + " s, before the keep-alive timeout");
+                } else {
+                    assertTrue(waited < 2, "answered only after " + waited + " s");
+                }
+            }
+        }
+    }
+
     @Test
     void aServerProcessKilledWhileIdleIsReplaced() throws Exception {
         try (ServerProcess server = start("server_process.wsgi", "--server-mpm", "worker", "--processes", "2",
