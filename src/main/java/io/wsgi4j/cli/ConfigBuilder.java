@@ -60,7 +60,7 @@ public final class ConfigBuilder {
         ConfigBuilder builder = new ConfigBuilder(args, cwd);
         String listenHost = args.value(HOST).orElse("");
         return builder.daemon(args.value(SERVER_NAME).orElse(listenHost.isEmpty() ? "localhost" : listenHost),
-                builder.integer(PORT, 8000, 0, 65535), uid);
+                builder.integer(PORT, 8000, 0, 65535), uid, builder.model());
     }
 
     /** The process and thread model the options describe, without needing a script: what {@code -V} reports. */
@@ -103,7 +103,7 @@ public final class ConfigBuilder {
 
         ApplicationConfig application = application(positional.getFirst());
         ServerModel model = model();
-        DaemonConfig daemon = daemon(serverName, port, uid);
+        DaemonConfig daemon = daemon(serverName, port, uid, model);
         List<UrlAlias> aliases = urlAliases();
         Optional<Path> documentRoot = args.value(DOCUMENT_ROOT).isPresent()
                 ? Optional.of(existingDirectory(DOCUMENT_ROOT, args.value(DOCUMENT_ROOT).get()))
@@ -196,7 +196,7 @@ public final class ConfigBuilder {
         Mpm mpm = Mpm.parse(name).orElseThrow(() -> new ConfigException("option " + SERVER_MPM + ": '" + name
                 + "' is not an MPM: use prefork, worker or event"));
         boolean prefork = mode == OperatingMode.EMBEDDED && mpm == Mpm.PREFORK;
-        int threads = threads(prefork);
+        int threads = integer(THREADS, prefork ? 1 : 5, 1, 1024);
         if (prefork && threads != 1) {
             throw new ConfigException("option " + THREADS + ": " + threads + " threads with " + SERVER_MPM
                     + " prefork in embedded mode: a prefork server process runs one request at a time; give "
@@ -205,13 +205,10 @@ public final class ConfigBuilder {
         return new ServerModel(mode, mpm, integer(PROCESSES, 1, 1, 1024), threads, args.has(PROCESSES));
     }
 
-    private int threads(boolean prefork) throws ConfigException {
-        return integer(THREADS, prefork ? 1 : 5, 1, 1024);
-    }
-
-    private DaemonConfig daemon(String serverName, int port, int uid) throws ConfigException {
-        int processes = integer(PROCESSES, 1, 1, 1024);
-        int threads = threads(args.has(EMBEDDED_MODE) && "prefork".equals(args.value(SERVER_MPM).orElse("event")));
+    /** The process group, sized as the model says (in embedded mode: the threads of each server process). */
+    private DaemonConfig daemon(String serverName, int port, int uid, ServerModel model) throws ConfigException {
+        int processes = model.processes();
+        int threads = model.threads();
         Optional<Path> home = args.value(PYTHON_HOME).isPresent()
                 ? Optional.of(existingDirectory(PYTHON_HOME, args.value(PYTHON_HOME).get()))
                 : Optional.empty();
