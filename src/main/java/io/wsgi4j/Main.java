@@ -13,17 +13,25 @@ import io.wsgi4j.config.DaemonConfig;
 import io.wsgi4j.config.PythonConfig;
 import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.config.ServerModel;
+import io.wsgi4j.config.ApplicationType;
+import io.wsgi4j.mpm.ChildJvm;
 import io.wsgi4j.mpm.ChildRole;
+import io.wsgi4j.platform.FileSafety;
+import io.wsgi4j.platform.RunAs;
 import io.wsgi4j.platform.Posix;
 import io.wsgi4j.python.PythonInterpreter;
 import io.wsgi4j.server.BuildInfo;
 import io.wsgi4j.server.ControlServer;
+import io.wsgi4j.server.PidFile;
 import io.wsgi4j.server.RunningServer;
 import io.wsgi4j.server.Wsgi4jServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -122,7 +130,11 @@ public final class Main {
         Path pidFile = ConfigBuilder.pidFileOnly(parsed, cwd, Posix.uid());
         long pid;
         try {
-            pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+            // The pid read is the process signalled: only from a file no other user could have written.
+            if (java.nio.file.Files.exists(pidFile.toAbsolutePath().getParent())) {
+                new PidFile(pidFile).checkPlace();
+            }
+            pid = Long.parseLong(new String(readNoFollow(pidFile), java.nio.charset.StandardCharsets.US_ASCII).trim());
         } catch (java.nio.file.NoSuchFileException e) {
             throw new ConfigException("no server is running with the pid file " + pidFile
                     + " (give -k the --server-root, --pid-file or --host/--port that start-server was given)");
@@ -133,6 +145,13 @@ public final class Main {
             throw new ConfigException("the server process " + pid + " named in " + pidFile + " is not running");
         }
         return 0;
+    }
+
+    private static byte[] readNoFollow(Path file) throws java.io.IOException {
+        try (var in = java.nio.channels.Channels.newInputStream(java.nio.file.Files.newByteChannel(file,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+            return in.readNBytes(64);
+        }
     }
 
     /** An exception and its causes, as "Failed to bind to 0.0.0.0:8000: Address already in use". */
@@ -153,11 +172,23 @@ public final class Main {
             print(Help.usage());
             return print(Help.options());
         }
-        ServerConfig config = ConfigBuilder.build(parsed, cwd, Posix.uid());
-        PythonInterpreter python = PythonInterpreter.locate(config.daemon().python(), cwd);
         // A server process of embedded mode runs this very command line again: what the control
-        // process has already said is not said once more per server process.
-        Optional<Integer> slot = config.model().embedded() ? ChildRole.slotFromEnvironment() : Optional.empty();
+        // process has already said is not said once more per server process, and the default
+        // server root is named after the user who started the server, not the one it runs as.
+        Optional<Integer> slot = parsed.has(StartServerOptions.EMBEDDED_MODE) ? ChildRole.slotFromEnvironment()
+                : Optional.empty();
+        ServerConfig config = ConfigBuilder.build(parsed, cwd,
+                slot.isPresent() ? ChildJvm.startedBy().orElse(Posix.uid()) : Posix.uid());
+        RunAs runAs;
+        try {
+            runAs = config.user().isPresent() ? RunAs.user(config.user().get()) : RunAs.self();
+        } catch (FileSafety.UnsafePathException e) {
+            throw new ConfigException("option " + StartServerOptions.USER + ": " + e.getMessage());
+        }
+        PythonInterpreter python = PythonInterpreter.locate(config.daemon().python(), cwd, runAs);
+        if (runAs.changesUser()) {
+            python.checkAccess(runAs, neededByTheWorker(config));
+        }
         if (config.model().embedded()) {
             python.requireSharedLibrary();
             for (String option : StartServerOptions.DAEMON_ONLY) {
@@ -198,18 +229,47 @@ public final class Main {
         try {
             // Embedded mode: this JVM becomes the control process, which starts the server processes.
             server = config.model().embedded()
-                    ? ControlServer.start(config, python, build, args)
+                    ? ControlServer.start(config, python, build, args, runAs)
                     : Wsgi4jServer.start(config, python, build);
         } catch (Exception e) {
             err.println("wsgi4j: could not start: " + describe(e));
             return EXIT_CONFIG;
         }
         running.set(server);
+        if (Posix.uid() == 0 && config.user().isEmpty() && !parsed.has(StartServerOptions.USER)) {
+            err.println("wsgi4j: WARNING: started as root with no --user: the application and the HTTP server run "
+                    + "as root, where a flaw in either gives away the whole machine. Give --user NAME (and --group "
+                    + "NAME), for example --user www-data, or start wsgi4j as an unprivileged user.");
+            err.flush();
+        }
         print(Banner.lines(config, python, build.serverSoftware(), server.port()));
         out.flush();
         await(stop);
         server.close();
         return 0;
+    }
+
+    /**
+     * What the processes running as --user must be able to read: the application, its directories,
+     * the static files they serve, and (in embedded mode) the jar they run. Asked of the kernel
+     * before anything starts, so that a path that user cannot read is named at once.
+     */
+    private static Map<Path, String> neededByTheWorker(ServerConfig config) {
+        Map<Path, String> paths = new LinkedHashMap<>();
+        if (config.application().type() == ApplicationType.SCRIPT) {
+            paths.put(Path.of(config.application().entryPoint()), "the WSGI script");
+        }
+        paths.put(config.daemon().workingDirectory(), "the working directory");
+        config.daemon().python().paths().forEach(p -> paths.putIfAbsent(p, "the --python-path directory"));
+        config.documentRoot().ifPresent(p -> paths.putIfAbsent(p, "the document root"));
+        config.urlAliases().forEach(a -> paths.putIfAbsent(a.path(), "the --url-alias path"));
+        if (config.model().embedded()) {
+            String classPath = System.getProperty("java.class.path");
+            for (String entry : classPath.split(java.io.File.pathSeparator)) {
+                paths.putIfAbsent(Path.of(entry).toAbsolutePath(), "the wsgi4j jar (or classpath entry)");
+            }
+        }
+        return paths;
     }
 
     /**
@@ -234,6 +294,11 @@ public final class Main {
                     + ") could not start: " + describe(e));
             return EXIT_CONFIG;
         }
+        // Ready means serving Python: once the interpreter has loaded the application and its threads
+        // take requests (an application that crashes the process while loading then fails the start,
+        // and a successor takes over only once it can serve). Past the startup timeout it serves anyway.
+        Duration startup = config.daemon().timeouts().startup();
+        server.awaitWorkers(startup.isZero() ? Duration.ofSeconds(60) : startup);
         role.ready();
         await(stop);
         server.close();

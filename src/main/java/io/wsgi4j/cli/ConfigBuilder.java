@@ -19,6 +19,7 @@ import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.config.ServerModel;
 import io.wsgi4j.config.UrlAlias;
 import io.wsgi4j.log.AccessLog;
+import io.wsgi4j.platform.Identity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,15 @@ public final class ConfigBuilder {
      * @param uid  the user id, part of the default server root's name as in mod_wsgi-express
      */
     public static ServerConfig build(ParsedArguments args, Path cwd, int uid) throws ConfigException {
-        return new ConfigBuilder(args, cwd).build(uid);
+        return new ConfigBuilder(args, cwd).build(uid, Identity.current());
+    }
+
+    /**
+     * Builds the configuration as {@link #build(ParsedArguments, Path, int)} does, for a server
+     * started by {@code current} (what --user and --group may ask depends on it).
+     */
+    static ServerConfig build(ParsedArguments args, Path cwd, int uid, Identity current) throws ConfigException {
+        return new ConfigBuilder(args, cwd).build(uid, current);
     }
 
     /**
@@ -88,7 +97,7 @@ public final class ConfigBuilder {
         return args.value(PID_FILE).map(cwd::resolve).orElse(serverRoot.resolve("wsgi4j.pid"));
     }
 
-    private ServerConfig build(int uid) throws ConfigException {
+    private ServerConfig build(int uid, Identity current) throws ConfigException {
         List<String> positional = args.positional();
         if (positional.isEmpty()) {
             throw new ConfigException("no WSGI script given: wsgi4j start-server [options] SCRIPT");
@@ -128,7 +137,40 @@ public final class ConfigBuilder {
         HttpConfig http = http();
         Path pidFile = pidFile(serverRoot);
         return new ServerConfig(listenHost, serverName, port, serverRoot, pidFile, application, model, daemon,
-                aliases, documentRoot, logging, http);
+                aliases, documentRoot, logging, http, user(current));
+    }
+
+    /**
+     * The user and group --user and --group name, when the server must change to them: started as
+     * root, for any user but root. Not started as root, only oneself may be named (a no-op), as
+     * the kernel allows nothing else.
+     */
+    private Optional<Identity> user(Identity current) throws ConfigException {
+        Optional<String> user = args.value(USER);
+        Optional<String> group = args.value(GROUP);
+        if (user.isEmpty()) {
+            if (group.isPresent()) {
+                throw new ConfigException("option " + GROUP + ": give " + USER + " too; the group changes only "
+                        + "together with the user");
+            }
+            return Optional.empty();
+        }
+        Identity identity;
+        try {
+            identity = Identity.resolve(user.get(), group);
+        } catch (Identity.UnknownAccountException e) {
+            throw new ConfigException("option " + (group.isPresent() && e.getMessage().contains("group") ? GROUP : USER)
+                    + ": " + e.getMessage());
+        }
+        if (!current.isRoot()) {
+            if (identity.uid() != current.uid() || identity.gid() != current.gid()) {
+                throw new ConfigException("option " + USER + " " + user.get()
+                        + (group.isPresent() ? " " + GROUP + " " + group.get() : "") + ": only a server started as "
+                        + "root can run as another user or group, and this one runs as " + current);
+            }
+            return Optional.empty();
+        }
+        return identity.isRoot() ? Optional.empty() : Optional.of(identity);
     }
 
     /** The Apache format for the nicknames mod_wsgi-express defines, or the format itself. */

@@ -56,6 +56,8 @@ public final class StartServerOptions {
     public static final String SERVER_MPM = "--server-mpm";
     public static final String SERVER_ROOT = "--server-root";
     public static final String PID_FILE = "--pid-file";
+    public static final String USER = "--user";
+    public static final String GROUP = "--group";
     public static final String HELP = "--help";
 
     /** The options that act on daemon processes only: in embedded mode they have no effect, as in mod_wsgi. */
@@ -216,5 +218,11 @@ public final class StartServerOptions {
                     "ServerRoot / --server-root"),
             value(PID_FILE, "FILE-PATH", "SERVER-ROOT/wsgi4j.pid",
                     "Where the server writes its process id.", "PidFile / --pid-file"),
+            value(USER, "NAME", "the user who starts the server",
+                    "Started as root: the user (a name, or #UID) that every process parsing HTTP or running Python "
+                    + "runs as; only a control process that does neither stays root.", "User / --user"),
+            value(GROUP, "NAME", "the --user's own group",
+                    "The group (a name, or #GID) those processes run as, besides the user's supplementary groups.",
+                    "Group / --group"),
             new OptionSpec(HELP, List.of(), false, "", "Show this help and exit.", ""));
 }

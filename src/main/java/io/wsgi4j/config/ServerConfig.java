@@ -1,5 +1,6 @@
 package io.wsgi4j.config;
 
+import io.wsgi4j.platform.Identity;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,9 @@ import java.util.Optional;
  * @param documentRoot static files served in preference to the application, if any
  * @param logging      error and access logs
  * @param http         HTTP limits and timeouts
+ * @param user         the user and group that parse HTTP and run Python, when they are not the ones
+ *                     that started the server (started as root with {@code --user}); the server
+ *                     changes to them, or starts those processes as them
  */
 public record ServerConfig(
         String listenHost,
@@ -32,9 +36,23 @@ public record ServerConfig(
         List<UrlAlias> urlAliases,
         Optional<Path> documentRoot,
         LogConfig logging,
-        HttpConfig http) {
+        HttpConfig http,
+        Optional<Identity> user) {
+
+    /** The server root's directory for what the worker user writes: sockets, spooled bodies, crash reports. */
+    public static final String RUN_DIRECTORY = "run";
 
     public ServerConfig {
         urlAliases = List.copyOf(urlAliases);
+    }
+
+    /** The worker user's directory in the server root ({@link #RUN_DIRECTORY}). */
+    public Path runDirectory() {
+        return serverRoot.resolve(RUN_DIRECTORY);
+    }
+
+    /** Who parses HTTP and runs Python: {@link #user()}, else whoever started the server. */
+    public Identity worker() {
+        return user.orElseGet(Identity::current);
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -14,21 +15,27 @@ public final class ChildProcesses implements WorkerLauncher {
     private final PythonInterpreter python;
     private final Path runtime;
     private final Path workingDirectory;
+    private final Map<String, String> environment;
 
     /**
      * @param runtime          the directory the worker runtime was unpacked into
      * @param workingDirectory the processes' current directory
+     * @param environment      variables to set besides the server's own (HOME, USER and LOGNAME of --user)
      */
-    public ChildProcesses(PythonInterpreter python, Path runtime, Path workingDirectory) {
+    public ChildProcesses(PythonInterpreter python, Path runtime, Path workingDirectory,
+                          Map<String, String> environment) {
         this.python = python;
         this.runtime = runtime;
         this.workingDirectory = workingDirectory;
+        this.environment = Map.copyOf(environment);
     }
 
     @Override
     public WorkerHost launch(String configLine) throws IOException {
+        WorkerRuntime.verify(runtime);
         ProcessBuilder builder = new ProcessBuilder(WorkerRuntime.command(python.executable(), runtime))
                 .directory(workingDirectory.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         builder.environment().putAll(python.environment());
         return new Child(builder.start());
     }

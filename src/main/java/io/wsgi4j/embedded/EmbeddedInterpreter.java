@@ -3,6 +3,7 @@ package io.wsgi4j.embedded;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.daemon.WorkerHost;
 import io.wsgi4j.daemon.WorkerLauncher;
+import io.wsgi4j.daemon.WorkerRuntime;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.python.PythonInterpreter;
 import java.io.FileInputStream;
@@ -54,6 +55,7 @@ public final class EmbeddedInterpreter implements WorkerLauncher {
                     + "the server process must be restarted");
         }
         launched = true;
+        WorkerRuntime.verify(runtime);
         Path library = python.sharedLibrary().orElseThrow(() -> new IOException(python.executable()
                 + " has no shared libpython"));
         Interpreter interpreter = new Interpreter(LibPython.load(library), configLine);

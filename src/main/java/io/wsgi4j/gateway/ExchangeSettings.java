@@ -9,7 +9,7 @@ import java.nio.file.Path;
  *
  * @param limitRequestBody   the largest request body, in bytes; 0 for no limit ({@code --limit-request-body})
  * @param readTimeouts       the body's time allowance ({@code --body-timeout}, {@code --body-min-rate}...)
- * @param spoolDirectory     where bodies too large for memory are spooled (the server root)
+ * @param spoolDirectory     where bodies too large for memory are spooled (the server root's run directory)
  * @param responseBufferSize how many response bytes may wait for a slow client before the application waits
  * @param memory             what in-memory bodies and response buffers may take, all exchanges together
  */
@@ -19,6 +19,6 @@ public record ExchangeSettings(long limitRequestBody, ReadTimeouts readTimeouts,
     /** The server's settings, with a memory budget of a quarter of the heap. */
     public static ExchangeSettings of(ServerConfig config) {
         return new ExchangeSettings(config.http().limitRequestBody(), config.http().readTimeouts(),
-                config.serverRoot(), config.http().responseBufferSize(), MemoryBudget.quarterOfHeap());
+                config.runDirectory(), config.http().responseBufferSize(), MemoryBudget.quarterOfHeap());
     }
 }

@@ -109,7 +109,15 @@ public final class HttpServer {
         server.setStopAtShutdown(false);
     }
 
-    /** Binds the port and starts serving. */
+    /**
+     * Binds the port (and starts listening) without serving yet: what a server started as root does
+     * before it becomes --user. {@link #start} binds if this was not called.
+     */
+    public void bind() throws IOException {
+        connector.open();
+    }
+
+    /** Binds the port if not yet bound, and starts serving. */
     public void start() throws Exception {
         server.start();
     }

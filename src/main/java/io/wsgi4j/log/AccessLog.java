@@ -13,10 +13,20 @@ public final class AccessLog implements AutoCloseable {
         this.sink = sink;
     }
 
-    /** Opens the access log the configuration asks for. */
+    /** Opens the access log the configuration asks for (a file as the error log is opened, or stdout). */
     public static AccessLog open(LogConfig config) throws IOException {
         return new AccessLog(config.accessLogFile().isEmpty()
-                ? LogSink.to(System.out) : LogSink.appendingTo(config.accessLogFile().get()));
+                ? LogSink.to(System.out) : LogSink.appendingTo(config.accessLogFile().get(), "the access log"));
+    }
+
+    /** The access log as a descriptor this process inherited, already open (a server process's). */
+    public static AccessLog toDescriptor(int fd) {
+        return new AccessLog(LogSink.toDescriptor(fd));
+    }
+
+    /** The descriptor of the access log file, to hand to a child; -1 when the log is stdout. */
+    public int descriptor() {
+        return sink.descriptor();
     }
 
     /**

@@ -27,9 +27,22 @@ public final class ErrorLog implements AutoCloseable {
         this.serverPid = serverPid;
     }
 
-    /** An error log appending to a file, created with its directory if needed. */
+    /**
+     * An error log appending to a file, created with its directory if needed; a link in its place
+     * or a directory others can write to is refused.
+     */
     public static ErrorLog toFile(Path file, LogLevel level) throws IOException {
-        return new ErrorLog(LogSink.appendingTo(file), level, ProcessHandle.current().pid());
+        return new ErrorLog(LogSink.appendingTo(file, "the error log"), level, ProcessHandle.current().pid());
+    }
+
+    /** An error log appending to a descriptor this process inherited, already open (a server process's). */
+    public static ErrorLog toDescriptor(int fd, LogLevel level) {
+        return new ErrorLog(LogSink.toDescriptor(fd), level, ProcessHandle.current().pid());
+    }
+
+    /** The descriptor of the error log file, to hand to a child; -1 when the log is a terminal stream. */
+    public int descriptor() {
+        return sink.descriptor();
     }
 
     /** An error log written to a stream the caller keeps open (stderr for --log-to-terminal). */

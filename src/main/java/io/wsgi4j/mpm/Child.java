@@ -8,6 +8,7 @@ final class Child {
     final long pid;
     final int slot;
     final ControlLink link;
+    final Scoreboard.Record scoreboard;
     final long startedNanos = System.nanoTime();
     /** It has said "ready": it accepts connections. */
     boolean ready;
@@ -16,10 +17,11 @@ final class Child {
     /** Why it is being replaced, once a successor is starting. */
     String retiring;
 
-    Child(long pid, int slot, ControlLink link) {
+    Child(long pid, int slot, ControlLink link, Scoreboard.Record scoreboard) {
         this.pid = pid;
         this.slot = slot;
         this.link = link;
+        this.scoreboard = scoreboard;
     }
 
     /** "server process 1234 (slot 1)", for log lines. */

@@ -1,27 +1,39 @@
 package io.wsgi4j.mpm;
 
+import io.wsgi4j.platform.Libc;
+import io.wsgi4j.platform.RunAs;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
  * The command line and environment of a server process: the control process's own {@code java}
- * and classpath, lean JVM options, and the very start-server arguments the user gave, with an
- * environment variable naming its slot so that it knows it is a server process.
+ * and classpath, lean JVM options, and the very start-server arguments the user gave, run as the
+ * worker user (through setpriv when that is another user), with environment variables naming its
+ * slot (so that it knows it is a server process), its scoreboard, and who started the server.
  *
  * @param java        the java executable
  * @param classPath   the classpath (the wsgi4j jar)
  * @param jvmOptions  the options every server process gets
  * @param arguments   the start-server arguments
  * @param environment the control process's environment
+ * @param runAs       the user the server processes run as
  */
 public record ChildJvm(String java, String classPath, List<String> jvmOptions, List<String> arguments,
-                       Map<String, String> environment) {
+                       Map<String, String> environment, RunAs runAs) {
     /** Set in a server process's environment to its slot number. */
     public static final String SLOT_VARIABLE = "WSGI4J_SERVER_PROCESS";
+    /** Set in a server process's environment to the scoreboard file the control process made for it. */
+    static final String SCOREBOARD_VARIABLE = "WSGI4J_SCOREBOARD";
+    /**
+     * Set in a server process's environment to the uid of the user who started the server: part of
+     * the default server root's name, which must be the control process's even under --user.
+     */
+    static final String STARTED_BY_VARIABLE = "WSGI4J_STARTED_BY";
 
     public ChildJvm {
         jvmOptions = List.copyOf(jvmOptions);
@@ -32,13 +44,23 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
     /**
      * A server process of this JVM running {@code start-server arguments}.
      *
-     * @param serverRoot where a crashing server process writes its hs_err file
+     * @param crashDirectory where a crashing server process writes its hs_err file (writable by it)
      */
-    public static ChildJvm ofThisJvm(List<String> arguments, Path serverRoot) {
+    public static ChildJvm ofThisJvm(List<String> arguments, Path crashDirectory, RunAs runAs) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new ChildJvm(java, System.getProperty("java.class.path"), leanOptions(serverRoot), arguments,
-                System.getenv());
+        return new ChildJvm(java, System.getProperty("java.class.path"), leanOptions(crashDirectory), arguments,
+                System.getenv(), runAs);
+    }
+
+    /** The uid of the user who started the server, as a server process was told; empty in any other process. */
+    public static OptionalInt startedBy() {
+        String value = System.getenv(STARTED_BY_VARIABLE);
+        try {
+            return value == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     /**
@@ -55,16 +77,16 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
      * requests), with requests/s unchanged (worker 2 x 4, wrk -c8).
      * A crash's hs_err file goes to the server root, where the control process looks for it.
      */
-    static List<String> leanOptions(Path serverRoot) {
+    static List<String> leanOptions(Path crashDirectory) {
         return List.of("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1",
                 "-Xms8m", "-Xmn4m", "-Xmx128m", "-Xss512k", "-XX:-UsePerfData",
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
-                "-XX:ErrorFile=" + serverRoot.resolve("hs_err_pid%p.log"));
+                "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log"));
     }
 
     /** The hs_err file a crashed server process with this pid wrote (it may not exist). */
-    public static Path errorFile(Path serverRoot, long pid) {
-        return serverRoot.resolve("hs_err_pid" + pid + ".log");
+    public static Path errorFile(Path crashDirectory, long pid) {
+        return crashDirectory.resolve("hs_err_pid" + pid + ".log");
     }
 
     /**
@@ -74,6 +96,10 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
      * was dumped with, and the JVM would then refuse part of the archive, with errors on stdout.
      */
     String[] argv(List<String> extraOptions) {
+        return runAs.wrap(command(extraOptions)).toArray(String[]::new);
+    }
+
+    private List<String> command(List<String> extraOptions) {
         List<String> argv = new ArrayList<>();
         argv.add(java);
         argv.addAll(jvmOptions);
@@ -84,13 +110,16 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
             argv.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classPath, "io.wsgi4j.Main", "start-server"));
         }
         argv.addAll(arguments);
-        return argv.toArray(String[]::new);
+        return argv;
     }
 
-    /** The environment, with the slot number. */
-    String[] envp(int slot) {
+    /** The environment, with the slot number, the scoreboard, who started the server, and the user's HOME. */
+    String[] envp(int slot, Path scoreboard) {
         Map<String, String> env = new TreeMap<>(environment);
+        env.putAll(runAs.environment());
         env.put(SLOT_VARIABLE, Integer.toString(slot));
+        env.put(SCOREBOARD_VARIABLE, scoreboard.toString());
+        env.put(STARTED_BY_VARIABLE, Integer.toString(Libc.geteuid()));
         return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     }
 }

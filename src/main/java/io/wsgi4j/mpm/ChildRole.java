@@ -3,6 +3,7 @@ package io.wsgi4j.mpm;
 import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.gateway.Gateway;
 import io.wsgi4j.http.Listener;
+import io.wsgi4j.platform.Libc;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,11 @@ import java.util.Optional;
  * scoreboard, and the connection quota of its MPM.
  */
 public final class ChildRole implements AutoCloseable {
+    /** The descriptor a server process finds the error log file at, when there is one (not the terminal). */
+    public static final int ERROR_LOG_FD = 4;
+    /** The descriptor a server process finds the access log file at, when there is one (not stdout). */
+    public static final int ACCESS_LOG_FD = 5;
+
     private final int slot;
     private final ControlLink link;
     private final StandardStreams streams;
@@ -45,14 +51,25 @@ public final class ChildRole implements AutoCloseable {
         }
     }
 
-    /** Takes up the role: the inherited descriptors, and a scoreboard file in the server root. */
+    /**
+     * Takes up the role: the inherited descriptors (made close-on-exec, so that nothing the
+     * application starts holds them), and the scoreboard the control process made.
+     */
     public static ChildRole take(int slot, ServerConfig config) throws IOException {
         ControlLink link = ControlLink.inherited();
+        if (config.logging().errorLogFile().isPresent()) {
+            Libc.fcntl(ERROR_LOG_FD, Libc.F_SETFD, Libc.FD_CLOEXEC);
+        }
+        if (config.logging().accessLog() && config.logging().accessLogFile().isPresent()) {
+            Libc.fcntl(ACCESS_LOG_FD, Libc.F_SETFD, Libc.FD_CLOEXEC);
+        }
         StandardStreams streams = StandardStreams.save();
         int quota = ConnectionQuota.perServerProcess(config.model(), config.http().maxClients());
-        Path file = Scoreboard.fileFor(config.serverRoot(), ProcessHandle.current().pid());
-        // One slot per connection the process may hold: it never runs more requests than that.
-        Scoreboard scoreboard = Scoreboard.create(file, quota);
+        String file = System.getenv(ChildJvm.SCOREBOARD_VARIABLE);
+        if (file == null || file.isEmpty()) {
+            throw new IOException("no scoreboard was given (" + ChildJvm.SCOREBOARD_VARIABLE + ")");
+        }
+        Scoreboard scoreboard = Scoreboard.attach(Path.of(file));
         return new ChildRole(slot, link, streams, scoreboard, quota, config.daemon().recycling().maximumRequests());
     }
 
@@ -88,9 +105,8 @@ public final class ChildRole implements AutoCloseable {
         });
     }
 
-    /** Removes the scoreboard: a process that stops on its own has no requests left to report. */
+    /** Nothing to release: the control process removes the scoreboard once this process has gone. */
     @Override
     public void close() throws IOException {
-        scoreboard.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.wsgi4j.mpm;
 
+import io.wsgi4j.platform.Libc;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,6 @@
 package io.wsgi4j.mpm;
 
+import io.wsgi4j.platform.Libc;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.platform.Posix;
@@ -32,7 +33,7 @@ public final class ControlProcess {
     private final Spawner spawner;
     private final ClassDataArchive archive;
     private final ErrorLog log;
-    private final Path serverRoot;
+    private final Path crashDirectory;
     private final LongFunction<List<Path>> leftovers;
     private final Duration graceful;
     private final Duration shutdown;
@@ -44,17 +45,17 @@ public final class ControlProcess {
 
     /**
      * @param processes  how many server processes serve at once
-     * @param serverRoot where the server processes' scoreboards and hs_err files are
+     * @param crashDirectory where a crashing server process writes its hs_err file
      * @param leftovers  the files a server process with this pid leaves behind when it is killed (its group's socket)
      * @param graceful   how long a stopping server process may take to finish its requests
      * @param shutdown   how much longer it may take before it is killed
      */
-    public ControlProcess(int processes, Spawner spawner, ClassDataArchive archive, ErrorLog log, Path serverRoot,
+    public ControlProcess(int processes, Spawner spawner, ClassDataArchive archive, ErrorLog log, Path crashDirectory,
                           LongFunction<List<Path>> leftovers, Duration graceful, Duration shutdown) {
         this.spawner = spawner;
         this.archive = archive;
         this.log = log;
-        this.serverRoot = serverRoot;
+        this.crashDirectory = crashDirectory;
         this.leftovers = leftovers;
         this.graceful = graceful;
         this.shutdown = shutdown;
@@ -180,7 +181,7 @@ public final class ControlProcess {
 
     private Child spawn(ServerSlot slot) throws IOException {
         Spawner.Spawned spawned = spawner.spawn(slot.number);
-        Child child = new Child(spawned.pid(), slot.number, spawned.link());
+        Child child = new Child(spawned.pid(), slot.number, spawned.link(), spawned.scoreboard());
         alive.add(child);
         Thread.ofPlatform().daemon().name("wsgi4j-server-process-" + child.pid).start(() -> watch(child));
         return child;
@@ -272,7 +273,7 @@ public final class ControlProcess {
         archive.exited(child.pid, !status.signalled() && status.exitCode() == 0);
         ServerSlot slot = slots[child.slot];
         List<String> running = scoreboard(child);
-        Path hsErr = ChildJvm.errorFile(serverRoot, child.pid);
+        Path hsErr = ChildJvm.errorFile(crashDirectory, child.pid);
         // Asked to stop, it exits 0; one still starting has no SIGTERM handler yet and dies of it.
         boolean expected = (stopping || child.stopRequested)
                 && (status.signalled() ? status.signal() == Posix.SIGTERM : status.exitCode() == 0);
@@ -367,12 +368,10 @@ public final class ControlProcess {
         });
     }
 
-    /** The requests the dead process's scoreboard shows running; the file is removed. */
+    /** The requests the dead process's scoreboard shows running; the scoreboard and its leftovers are removed. */
     private List<String> scoreboard(Child child) {
-        Path file = Scoreboard.fileFor(serverRoot, child.pid);
-        try {
-            List<String> running = new ArrayList<>(Scoreboard.running(file));
-            Files.deleteIfExists(file);
+        try (Scoreboard.Record scoreboard = child.scoreboard) {
+            List<String> running = new ArrayList<>(scoreboard.running());
             for (Path left : leftovers.apply(child.pid)) {
                 Files.deleteIfExists(left);
             }

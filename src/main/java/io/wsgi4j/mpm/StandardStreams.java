@@ -1,5 +1,7 @@
 package io.wsgi4j.mpm;
 
+import io.wsgi4j.platform.Libc;
+
 /**
  * Copies of a server process's stdout and stderr, put back after its inherited listening channel
  * is closed. The JDK's inherited channels assume inetd, where descriptors 0, 1 and 2 are all the

@@ -1,14 +1,6 @@
 package io.wsgi4j.platform;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-/** The few POSIX calls the JDK does not offer, made through the FFM API. */
+/** Signals and the process's own ids, for the rest of the server (the calls themselves are in {@link Libc}). */
 public final class Posix {
     public static final int SIGHUP = 1;
     public static final int SIGINT = 2;
@@ -17,14 +9,6 @@ public final class Posix {
     public static final int SIGUSR1 = 10;
     public static final int SIGUSR2 = 12;
     public static final int SIGTERM = 15;
-
-    private static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-
-    private static final MethodHandle SIGNAL = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("signal").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
 
     private Posix() {
     }
@@ -36,11 +20,7 @@ public final class Posix {
 
     /** Sends a signal to a process; false if it does not exist or may not be signalled. */
     public static boolean kill(long pid, int signal) {
-        try {
-            return (int) KILL.invokeExact((int) pid, signal) == 0;
-        } catch (Throwable e) {
-            throw new IllegalStateException("kill(" + pid + ", " + signal + ") failed", e);
-        }
+        return Libc.kill(pid, signal);
     }
 
     /**
@@ -49,25 +29,15 @@ public final class Posix {
      * then refuses to handle it.
      */
     public static void restoreDefaultDisposition(int signal) {
-        try {
-            MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(signal, MemorySegment.NULL);
-            if (previous.address() == -1L) {
-                throw new IllegalStateException("signal(" + signal + ", SIG_DFL) failed");
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("signal(" + signal + ", SIG_DFL) failed", e);
-        }
+        Libc.defaultSignal(signal);
     }
 
-    /** The real user id of this process (the owner of /proc/self). */
+    /**
+     * The effective user id of this process. (Not the owner of /proc/self: a process that changed
+     * its user is not dumpable, and its /proc entries then belong to root.)
+     */
     public static int uid() {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (Exception e) {
-            return 0;
-        }
+        return Libc.geteuid();
     }
 
     /** The conventional name of a signal, for log messages. */

@@ -2,6 +2,7 @@ package io.wsgi4j.python;
 
 import io.wsgi4j.config.ConfigException;
 import io.wsgi4j.config.PythonConfig;
+import io.wsgi4j.platform.RunAs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,6 +51,14 @@ public record PythonInterpreter(Path executable, String version, int major, int 
 
     /** Finds the interpreter the configuration names and checks that it is a usable CPython. */
     public static PythonInterpreter locate(PythonConfig config, Path cwd) throws ConfigException {
+        return locate(config, cwd, RunAs.self());
+    }
+
+    /**
+     * Finds the interpreter the configuration names and checks that it is a usable CPython,
+     * asking it as the user the application will run as (a server started as root runs no Python as root).
+     */
+    public static PythonInterpreter locate(PythonConfig config, Path cwd, RunAs runAs) throws ConfigException {
         Optional<Path> home = config.home();
         Path executable = null;
         Optional<Path> pythonHome = Optional.empty();
@@ -69,7 +78,7 @@ public record PythonInterpreter(Path executable, String version, int major, int 
         if (executable == null) {
             executable = find(config.executable(), cwd);
         }
-        return probe(executable, pythonHome);
+        return probe(executable, pythonHome, runAs);
     }
 
     /** Resolves a name on PATH, or a path against {@code cwd}. */
@@ -98,9 +107,11 @@ public record PythonInterpreter(Path executable, String version, int major, int 
                 + "' was not found on PATH; name the interpreter with --python or --python-home");
     }
 
-    private static PythonInterpreter probe(Path executable, Optional<Path> pythonHome) throws ConfigException {
-        ProcessBuilder builder = new ProcessBuilder(executable.toString(), "-c", PROBE);
+    private static PythonInterpreter probe(Path executable, Optional<Path> pythonHome, RunAs runAs)
+            throws ConfigException {
+        ProcessBuilder builder = new ProcessBuilder(runAs.wrap(List.of(executable.toString(), "-c", PROBE)));
         builder.redirectErrorStream(true);
+        builder.environment().putAll(runAs.environment());
         pythonHome.ifPresent(h -> builder.environment().put("PYTHONHOME", h.toString()));
         String output;
         int status;
@@ -169,6 +180,51 @@ public record PythonInterpreter(Path executable, String version, int major, int 
                     + ") or use daemon mode");
         }
         return sharedLibrary.get();
+    }
+
+    /**
+     * Checks that the user {@code runAs} starts programs as can read each of these files (and
+     * enter each directory), asking the kernel from a process of that user: the names it gives are
+     * what a failure message calls each path ("the WSGI script").
+     *
+     * @throws ConfigException naming the first path the user cannot use
+     */
+    public void checkAccess(RunAs runAs, Map<Path, String> paths) throws ConfigException {
+        if (paths.isEmpty()) {
+            return;
+        }
+        List<String> command = new java.util.ArrayList<>(List.of(executable.toString(), "-I", "-S", "-c",
+                "import os, sys\nfor p in sys.argv[1:]:\n"
+                        + "    print(int(os.access(p, os.R_OK | (os.X_OK if os.path.isdir(p) else 0))))"));
+        List<Path> order = List.copyOf(paths.keySet());
+        order.forEach(p -> command.add(p.toString()));
+        ProcessBuilder builder = new ProcessBuilder(runAs.wrap(command)).redirectErrorStream(true);
+        builder.environment().putAll(environment());
+        List<String> lines;
+        try {
+            Process process = builder.start();
+            process.getOutputStream().close();
+            lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new ConfigException("cannot start Python '" + executable + "' as " + runAs.identity() + ": "
+                    + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while starting Python '" + executable + "'");
+        }
+        if (lines.size() != order.size()) {
+            throw new ConfigException("cannot start Python '" + executable + "' as " + runAs.identity() + ": it said '"
+                    + String.join(" ", lines) + "'");
+        }
+        for (int i = 0; i < order.size(); i++) {
+            if (!lines.get(i).equals("1")) {
+                Path path = order.get(i);
+                throw new ConfigException(paths.get(path) + " " + path + " cannot be " + (Files.isDirectory(path)
+                        ? "entered" : "read") + " by " + runAs.identity() + ", who runs the application (--user): "
+                        + "give that user access to it and to the directories above it, or place it elsewhere");
+            }
+        }
     }
 
     /** The environment variables a process of this interpreter needs, beyond the server's own. */

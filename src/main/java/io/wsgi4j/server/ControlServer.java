@@ -1,13 +1,17 @@
 package io.wsgi4j.server;
 
+import io.wsgi4j.config.LogConfig;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.log.AccessLog;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.mpm.ChildJvm;
 import io.wsgi4j.mpm.ClassDataArchive;
+import io.wsgi4j.mpm.ConnectionQuota;
 import io.wsgi4j.mpm.ControlProcess;
 import io.wsgi4j.mpm.ListeningSocket;
 import io.wsgi4j.mpm.Spawner;
+import io.wsgi4j.platform.RunAs;
 import io.wsgi4j.python.PythonInterpreter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,31 +30,39 @@ public final class ControlServer implements RunningServer {
     private final ServerConfig config;
     private final PidFile pidFile;
     private final ErrorLog log;
+    private final AccessLog accessLog;
     private final ListeningSocket socket;
     private final ControlProcess control;
     private boolean stopped;
 
-    private ControlServer(ServerConfig config, PidFile pidFile, ErrorLog log, ListeningSocket socket,
-                          ControlProcess control) {
+    private ControlServer(ServerConfig config, PidFile pidFile, ErrorLog log, AccessLog accessLog,
+                          ListeningSocket socket, ControlProcess control) {
         this.config = config;
         this.pidFile = pidFile;
         this.log = log;
+        this.accessLog = accessLog;
         this.socket = socket;
         this.control = control;
     }
 
     /**
-     * Prepares the server root, binds the listening socket, starts --processes server processes
-     * running {@code start-server arguments} and waits until they serve.
+     * Prepares the server root, opens the logs, binds the listening socket, starts --processes
+     * server processes running {@code start-server arguments} (as {@code runAs}'s user) and waits
+     * until they serve.
      */
     public static ControlServer start(ServerConfig config, PythonInterpreter python, BuildInfo build,
-                                      List<String> arguments) throws Exception {
+                                      List<String> arguments, RunAs runAs) throws Exception {
+        ServerRoot.claim(config.serverRoot());
         PidFile pidFile = new PidFile(config.pidFile());
         pidFile.refuseIfRunning();
-        ServerRoot root = ServerRoot.prepare(config.serverRoot());
-        ErrorLog log = config.logging().errorLogFile().isPresent()
-                ? ErrorLog.toFile(config.logging().errorLogFile().get(), config.logging().level())
-                : ErrorLog.toStream(System.err, config.logging().level());
+        ServerRoot root = ServerRoot.prepare(config.serverRoot(), config.worker());
+        LogConfig logging = config.logging();
+        ErrorLog log = logging.errorLogFile().isPresent()
+                ? ErrorLog.toFile(logging.errorLogFile().get(), logging.level())
+                : ErrorLog.toStream(System.err, logging.level());
+        // Opened here, written by the server processes, which inherit it.
+        AccessLog accessLog = logging.accessLog() && logging.accessLogFile().isPresent()
+                ? AccessLog.open(logging) : null;
         ListeningSocket socket;
         try {
             socket = ListeningSocket.open(config.listenHost(), config.port(), ListeningSocket.APACHE_BACKLOG);
@@ -58,12 +70,18 @@ public final class ControlServer implements RunningServer {
             log.log(LogLevel.ERROR, "wsgi4j: could not start: " + e.getMessage());
             throw e;
         }
-        ChildJvm jvm = ChildJvm.ofThisJvm(arguments, config.serverRoot());
-        ClassDataArchive archive = ClassDataArchive.forThisJvm(build.version(), jvm.classPath(), System.getenv());
+        ChildJvm jvm = ChildJvm.ofThisJvm(arguments, root.run(), runAs);
+        // Under --user the server processes write their archive themselves: it is theirs, kept apart.
+        ClassDataArchive archive = runAs.changesUser()
+                ? ClassDataArchive.in(root.run(), build.version(), jvm.classPath(), runAs.identity().uid())
+                : ClassDataArchive.forThisJvm(build.version(), jvm.classPath(), System.getenv());
+        archive.problem().ifPresent(problem -> log.log(LogLevel.WARN, "wsgi4j: " + problem));
         var timeouts = config.daemon().timeouts();
-        ControlProcess control = new ControlProcess(config.model().processes(), new Spawner(jvm, socket, archive),
-                archive, log, config.serverRoot(), pid -> List.of(root.embeddedSocket(pid)), timeouts.graceful(),
-                timeouts.shutdown());
+        Spawner spawner = new Spawner(jvm, socket, archive, new Spawner.Setup(root.directory(), root.runtime(),
+                ConnectionQuota.perServerProcess(config.model(), config.http().maxClients()), log.descriptor(),
+                accessLog == null ? -1 : accessLog.descriptor()));
+        ControlProcess control = new ControlProcess(config.model().processes(), spawner, archive, log, root.run(),
+                pid -> List.of(root.embeddedSocket(pid)), timeouts.graceful(), timeouts.shutdown());
         try {
             // A server process loads Python and the application before it says it is ready.
             control.start(timeouts.startup().isZero() ? Duration.ofSeconds(60) : timeouts.startup().plusSeconds(15));
@@ -76,8 +94,8 @@ public final class ControlServer implements RunningServer {
         log.log(LogLevel.NOTICE, "wsgi4j: " + build.serverSoftware() + " (Python " + python.version()
                 + ") configured -- resuming normal operations; control process of " + config.model().processes()
                 + " " + config.model().mpm().key() + " server process" + (config.model().processes() == 1 ? "" : "es")
-                + " " + control.pids());
-        ControlServer server = new ControlServer(config, pidFile, log, socket, control);
+                + " " + control.pids() + (runAs.changesUser() ? " running as " + runAs.identity() : ""));
+        ControlServer server = new ControlServer(config, pidFile, log, accessLog, socket, control);
         server.watchScript();
         return server;
     }
@@ -152,6 +170,9 @@ public final class ControlServer implements RunningServer {
         pidFile.remove();
         log.log(LogLevel.NOTICE, "wsgi4j: stopped");
         try {
+            if (accessLog != null) {
+                accessLog.close();
+            }
             log.close();
         } catch (IOException e) {
             // closing anyway

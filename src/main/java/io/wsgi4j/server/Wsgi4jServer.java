@@ -1,5 +1,6 @@
 package io.wsgi4j.server;
 
+import io.wsgi4j.config.LogConfig;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.config.ServerConfig;
 import io.wsgi4j.daemon.ChildProcesses;
@@ -14,9 +15,11 @@ import io.wsgi4j.log.AccessLog;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.log.JettyLogBridge;
 import io.wsgi4j.mpm.ChildRole;
+import io.wsgi4j.platform.Identity;
 import io.wsgi4j.python.PythonInterpreter;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** A running wsgi4j server: its logs, its daemon process group and its HTTP tier, started and stopped together. */
@@ -46,18 +49,18 @@ public final class Wsgi4jServer implements RunningServer {
 
     /** Starts everything; on failure, stops what was started and throws. */
     public static Wsgi4jServer start(ServerConfig config, PythonInterpreter python, BuildInfo build) throws Exception {
+        ServerRoot.claim(config.serverRoot());
         PidFile pidFile = new PidFile(config.pidFile());
         pidFile.refuseIfRunning();
-        Wsgi4jServer server = start(config, python, build, ServerRoot.prepare(config.serverRoot()), pidFile,
-                Optional.empty());
-        pidFile.write();
-        return server;
+        ServerRoot root = ServerRoot.prepare(config.serverRoot(), config.worker());
+        return start(config, python, build, root, pidFile, Optional.empty());
     }
 
     /**
      * Starts one of the control process's server processes (embedded mode): it accepts on the
-     * inherited listening socket and records its requests in its scoreboard; the control process
-     * owns the pid file and prepared the server root, where the other server processes' files are.
+     * inherited listening socket, writes to the logs the control process opened, and records its
+     * requests in its scoreboard; the control process owns the pid file and prepared the server
+     * root, where the other server processes' files are.
      */
     public static Wsgi4jServer startServerProcess(ServerConfig config, PythonInterpreter python, BuildInfo build,
                                                   ChildRole role) throws Exception {
@@ -66,21 +69,25 @@ public final class Wsgi4jServer implements RunningServer {
 
     private static Wsgi4jServer start(ServerConfig config, PythonInterpreter python, BuildInfo build, ServerRoot root,
                                       PidFile pidFile, Optional<ChildRole> role) throws Exception {
-        ErrorLog errorLog = config.logging().errorLogFile().isPresent()
-                ? ErrorLog.toFile(config.logging().errorLogFile().get(), config.logging().level())
-                : ErrorLog.toStream(System.err, config.logging().level());
+        LogConfig logging = config.logging();
+        ErrorLog errorLog = logging.errorLogFile().isEmpty() ? ErrorLog.toStream(System.err, logging.level())
+                : role.isPresent() ? ErrorLog.toDescriptor(ChildRole.ERROR_LOG_FD, logging.level())
+                : ErrorLog.toFile(logging.errorLogFile().get(), logging.level());
         JettyLogBridge.routeTo(errorLog);
-        AccessLog accessLog = config.logging().accessLog() ? AccessLog.open(config.logging()) : null;
+        AccessLog accessLog = !logging.accessLog() ? null
+                : role.isPresent() && logging.accessLogFile().isPresent() ? AccessLog.toDescriptor(ChildRole.ACCESS_LOG_FD)
+                : AccessLog.open(logging);
         ProcessGroup group = config.model().embedded()
                 ? new ProcessGroup(config.daemon().insideServerProcess(), config.application(),
                         new EmbeddedInterpreter(python, root.runtime(), config.model().threads(), errorLog),
                         root.embeddedSocket(ProcessHandle.current().pid()), errorLog)
                 : new ProcessGroup(config.daemon(), config.application(),
-                        new ChildProcesses(python, root.runtime(), config.daemon().workingDirectory()), root.socket(),
-                        errorLog);
+                        new ChildProcesses(python, root.runtime(), config.daemon().workingDirectory(),
+                                config.user().map(Identity::environment).orElse(Map.of())),
+                        root.socket(), errorLog);
         HttpServer http = null;
+        boolean pidWritten = false;
         try {
-            group.start();
             EnvironDefaults defaults = EnvironDefaults.of(config.application(), config.model(), config.daemon(),
                     config.documentRoot(),
                     build.serverSoftware(), config.daemon().runOnce());
@@ -89,9 +96,31 @@ public final class Wsgi4jServer implements RunningServer {
                     ? new HttpServer(config, role.get().listener(), role.get().recorded(gateway), errorLog, accessLog,
                             build.serverSoftware())
                     : new HttpServer(config, gateway, errorLog, accessLog, build.serverSoftware());
+            if (role.isEmpty()) {
+                // Everything that needs the starting user (root, for a port below 1024 or a server
+                // root of root's) is done before the server becomes --user: ports, logs, pid file.
+                http.bind();
+                pidFile.write();
+                pidWritten = true;
+                if (config.user().isPresent()) {
+                    config.user().get().become();
+                    errorLog.log(LogLevel.NOTICE, "wsgi4j: running as " + config.user().get());
+                }
+            }
+            group.start();
             http.start();
         } catch (Exception e) {
             group.close();
+            if (http != null) {
+                try {
+                    http.stop(Duration.ZERO);
+                } catch (Exception stopping) {
+                    // failing already
+                }
+            }
+            if (pidWritten) {
+                pidFile.remove();
+            }
             errorLog.log(LogLevel.ERROR, "wsgi4j: could not start: " + e.getMessage());
             throw e;
         }

@@ -11,6 +11,7 @@ import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.config.Mpm;
 import io.wsgi4j.config.OperatingMode;
 import io.wsgi4j.config.ServerConfig;
+import io.wsgi4j.platform.Identity;
 import io.wsgi4j.config.UrlAlias;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +38,17 @@ class ConfigBuilderTest {
         Files.createDirectories(dir.resolve("lib"));
     }
 
+    /** Who the server is started by in these tests, whoever runs them: root, or an ordinary user. */
+    private static final Identity ROOT = new Identity("root", 0, "root", 0, List.of(0), "/root");
+    private static final Identity ALICE = new Identity("alice", 1000, "alice", 1000, List.of(1000), "/home/alice");
+
     private static ServerConfig build(String... args) throws Exception {
+        return buildAs(ROOT, args);
+    }
+
+    private static ServerConfig buildAs(Identity startedBy, String... args) throws Exception {
         ParsedArguments parsed = new ArgumentParser(StartServerOptions.ALL).parse(List.of(args));
-        return ConfigBuilder.build(parsed, dir, 1000);
+        return ConfigBuilder.build(parsed, dir, 1000, startedBy);
     }
 
     /** The message of the one error a command line gives, from the parser or the builder. */
@@ -207,6 +216,37 @@ class ConfigBuilderTest {
     }
 
     @Test
+    void startedAsRootTheUserAndItsGroupsAreWhoRunsTheApplication() throws Exception {
+        assertEquals(java.util.Optional.empty(), build("app.wsgi").user(), "no --user: whoever started it");
+        Identity nobody = build("app.wsgi", "--user", "nobody").user().orElseThrow();
+        assertEquals(65534, nobody.uid());
+        assertEquals(65534, nobody.gid(), "the user's own group");
+        assertTrue(nobody.groups().contains(65534));
+        assertEquals(0, build("app.wsgi", "--user", "nobody", "--group", "root").user().orElseThrow().gid());
+        assertEquals(65534, build("app.wsgi", "--user", "#65534").user().orElseThrow().uid(), "Apache's #uid");
+        assertEquals(java.util.Optional.empty(), build("app.wsgi", "--user", "root").user(), "root stays root");
+    }
+
+    @Test
+    void aUserOrGroupThatIsNotThereOrAGroupAloneIsNamed() {
+        assertEquals("option --user: there is no user 'no-such-user-here' (give a name from the user database, or #UID)",
+                error("app.wsgi", "--user", "no-such-user-here"));
+        assertEquals("option --group: there is no group 'no-such-group-here' (give a name from the group database, "
+                + "or #GID)", error("app.wsgi", "--user", "nobody", "--group", "no-such-group-here"));
+        assertEquals("option --group: give --user too; the group changes only together with the user",
+                error("app.wsgi", "--group", "nogroup"));
+    }
+
+    @Test
+    void notStartedAsRootOnlyOneselfMayBeNamed() throws Exception {
+        Exception e = assertThrows(ConfigException.class, () -> buildAs(ALICE, "app.wsgi", "--user", "nobody"));
+        assertEquals("option --user nobody: only a server started as root can run as another user or group, and this "
+                + "one runs as alice (uid 1000), group alice (gid 1000)", e.getMessage());
+        assertEquals(java.util.Optional.empty(),
+                buildAs(ALICE, "app.wsgi", "--user", "#1000", "--group", "#1000").user(), "oneself: nothing changes");
+    }
+
+    @Test
     void missingScriptIsOneMessage() {
         assertEquals("no WSGI script given: wsgi4j start-server [options] SCRIPT", error("--port", "8000"));
     }
@@ -253,6 +293,8 @@ class ConfigBuilderTest {
             case "--memory-limit" -> List.of("7M");
             case "--setenv" -> List.of("A", "b");
             case "--server-root" -> List.of("root");
+            case "--user" -> List.of("nobody");
+            case "--group" -> List.of("root", "--user", "nobody");
             default -> throw new AssertionError("no sample value for " + option + ": add one");
         };
     }

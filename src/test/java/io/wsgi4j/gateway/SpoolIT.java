@@ -80,9 +80,9 @@ class SpoolIT extends EveryPython {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
-    /** The spool files in the server root now. */
+    /** The spool files in the server root's run directory now. */
     private static List<Path> spoolFiles() throws IOException {
-        try (Stream<Path> files = Files.list(server.root())) {
+        try (Stream<Path> files = Files.list(server.root().resolve("run"))) {
             return files.filter(f -> f.getFileName().toString().startsWith("wsgi4j-body-")).toList();
         }
     }
@@ -100,7 +100,8 @@ class SpoolIT extends EveryPython {
     private static void assertSpooledInTheServerRoot(Object spools) throws IOException {
         assertTrue(spools instanceof List<?> list && list.size() == 1, "one spool file open: " + spools);
         Path file = Path.of((String) ((List<?>) spools).getFirst());
-        assertEquals(server.root().toRealPath(), toRealParent(file), "spooled in the server root");
+        assertEquals(server.root().resolve("run").toRealPath(), toRealParent(file),
+                "spooled in the server root's run directory");
     }
 
     private static Path toRealParent(Path file) {

@@ -3,6 +3,7 @@ package io.wsgi4j.mpm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsgi4j.platform.Libc;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Optional;

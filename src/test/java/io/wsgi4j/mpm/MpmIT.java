@@ -81,6 +81,8 @@ class MpmIT {
         try (ServerProcess server = start("seed/hello.wsgi", "--server-mpm", mpm, "--processes",
                 Integer.toString(processes), "--threads", Integer.toString(threads))) {
             int port = server.port();
+            // The port comes from the banner's first line; the rest may still be on its way.
+            server.awaitStdout(line -> line.startsWith("Request Body Limit "), Duration.ofSeconds(10));
             assertTrue(server.stdout().contains("Operating Mode     : embedded"), server.describe());
             assertTrue(server.stdout().contains("Server MPM         : " + mpm), server.describe());
             assertEquals("wsgi.multithread = " + multithread, Http.get(port, "/").text());
@@ -188,9 +190,9 @@ class MpmIT {
             assertTrue(m.find(), line);
             long crashed = Long.parseLong(m.group(1));
             assertTrue(before.contains(crashed), line);
-            assertTrue(line.contains("fatal error report " + server.root().resolve("hs_err_pid" + crashed + ".log")),
+            assertTrue(line.contains("fatal error report " + server.root().resolve("run/hs_err_pid" + crashed + ".log")),
                     line);
-            assertTrue(Files.exists(server.root().resolve("hs_err_pid" + crashed + ".log")));
+            assertTrue(Files.exists(server.root().resolve("run/hs_err_pid" + crashed + ".log")));
             assertTrue(line.contains("requests in flight: ["), line);
             assertEquals(1, server.stderr().stream().filter(l -> l.contains("GET /segfault]")).count(),
                     server.describe());

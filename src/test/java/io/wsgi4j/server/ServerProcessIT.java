@@ -112,7 +112,7 @@ class ServerProcessIT {
                     + "with the pid file " + first.root().resolve("wsgi4j.pid") + "; stop it (wsgi4j -k stop with the "
                     + "same options) or give another --server-root or --pid-file"), second.stderrLines());
             assertEquals("hello", Http.get(port, "/").text());
-            assertTrue(Files.exists(first.root().resolve("wsgi.sock")));
+            assertTrue(Files.exists(first.root().resolve("run/wsgi.sock")));
             assertEquals(first.pid() + "\n", Files.readString(first.root().resolve("wsgi4j.pid")));
         }
     }

@@ -56,10 +56,15 @@ public final class Command {
 
     /** {@code java JVM-OPTIONS -jar wsgi4j.jar args...}: with a small heap, say, or a GC log. */
     public static List<String> jarCommand(List<String> jvmOptions, List<String> args) {
+        return jarCommand(jar(), jvmOptions, args);
+    }
+
+    /** {@code java JVM-OPTIONS -jar JAR args...}: the packaged jar, or a copy of it elsewhere. */
+    public static List<String> jarCommand(Path jar, List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>(List.of(java().toString(), "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar().toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         return command;
     }

@@ -63,6 +63,20 @@ public final class ServerProcess implements AutoCloseable {
         return start(false, List.of(), root, script, options);
     }
 
+    /**
+     * Starts {@code COMMAND start-server SCRIPT --port 0 --server-root ROOT options...} in {@code directory}:
+     * a copy of the jar, say, run through another program.
+     */
+    public static ServerProcess startCommand(List<String> command, Path directory, Path root, String script,
+                                             String... options) throws IOException {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(List.of("start-server", script, "--port", "0", "--server-root", root.toString()));
+        all.addAll(List.of(options));
+        Process process = new ProcessBuilder(all).directory(directory.toFile()).start();
+        process.getOutputStream().close();
+        return new ServerProcess(process, root);
+    }
+
     private static ServerProcess start(boolean sigintIgnored, List<String> jvmOptions, String script, String... options)
             throws IOException {
         return start(sigintIgnored, jvmOptions, Files.createTempDirectory("w4jp"), script, options);

@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 
 /** Removes the temporary directories the test servers make. */
-final class TempTrees {
+public final class TempTrees {
     private TempTrees() {
     }
 
     /** Deletes a directory and everything in it; what cannot be deleted is left behind. */
-    static void delete(Path root) {
+    public static void delete(Path root) {
         try (var paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
