@@ -3,9 +3,11 @@ package io.wsgi4j.http;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.gateway.RequestTarget;
 import io.wsgi4j.log.ErrorLog;
+import io.wsgi4j.log.ParsingClient;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
@@ -32,6 +34,8 @@ final class Http1Connection extends HttpConnection {
     private final ErrorLog log;
     private final HeadTimer headTimer;
     private final Runnable fillAndParse = this::fillAndParse;
+    private final Supplier<String> client = this::client;
+    private final Runnable parse = super::onFillable;
 
     Http1Connection(HttpConfiguration configuration, Connector connector, EndPoint endPoint, RequestLimits limits,
                     HeadAllowance allowance, long socketTimeoutMillis, ErrorLog log) {
@@ -55,7 +59,8 @@ final class Http1Connection extends HttpConnection {
         if (headTimer.expired() && getHttpChannel().getRequest() != null) {
             return;
         }
-        super.onFillable();
+        // Jetty's parser logs some malformed heads, quoting them, without saying whose they are.
+        ParsingClient.run(client, parse);
     }
 
     /** Answers 408 as Jetty answers a head its parser refuses: the parser stops, the handler sends the error. */

@@ -1,6 +1,5 @@
 package io.wsgi4j.log;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -235,42 +234,7 @@ public final class ApacheLogFormat {
         if (value == null) {
             line.append('-');
         } else {
-            escape(line, value);
-        }
-    }
-
-    /**
-     * Apache's {@code ap_escape_logitem}: backslash before {@code "} and {@code \}, C escapes for
-     * common control characters, {@code \xhh} for every other byte outside printable ASCII.
-     */
-    static void escape(StringBuilder line, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c >= 0x20 && c < 0x7f) {
-                if (c == '"' || c == '\\') {
-                    line.append('\\');
-                }
-                line.append(c);
-                continue;
-            }
-            switch (c) {
-                case '\b' -> line.append("\\b");
-                case '\n' -> line.append("\\n");
-                case '\r' -> line.append("\\r");
-                case '\t' -> line.append("\\t");
-                case 0x0b -> line.append("\\v");
-                default -> {
-                    int end = Character.isHighSurrogate(c) && i + 1 < value.length() ? i + 2 : i + 1;
-                    // Header text reaches us as ISO-8859-1 (one byte per char); anything wider is UTF-8.
-                    byte[] bytes = c <= 0xff ? new byte[]{(byte) c}
-                            : value.substring(i, end).getBytes(StandardCharsets.UTF_8);
-                    for (byte b : bytes) {
-                        line.append("\\x").append(Character.forDigit((b >> 4) & 0xf, 16))
-                                .append(Character.forDigit(b & 0xf, 16));
-                    }
-                    i = end - 1;
-                }
-            }
+            LogEscape.logItem(line, value);
         }
     }
 

@@ -12,6 +12,11 @@ import java.util.Locale;
 /**
  * The error log, in Apache's layout:
  * {@code [Sat Nov 28 12:34:56.123456 2026] [wsgi:error] [pid 1234] [client 127.0.0.1:5678] [request ID] message}.
+ *
+ * <p>Messages carry bytes that clients and applications chose (header values in Jetty's warnings,
+ * whatever an application writes to {@code wsgi.errors}), so each line's text is escaped as Apache's
+ * error log escapes it ({@link LogEscape#errorLogItem}): every line of the log begins with the prefix
+ * written here, and no message can send control sequences to a terminal showing the log.
  */
 public final class ErrorLog implements AutoCloseable {
     private static final DateTimeFormatter TIME =
@@ -69,7 +74,9 @@ public final class ErrorLog implements AutoCloseable {
     }
 
     /**
-     * Logs a message, one line per line of the message.
+     * Logs a message, one line per line of the message (a traceback keeps every line prefixed, as
+     * mod_wsgi logs it), each line's text escaped. The client and request id are escaped too: they are
+     * ours, but a daemon process's records bring them over its pipe.
      *
      * @param pid       the process the message comes from (the server or a daemon process)
      * @param client    the client's {@code ip:port}, or null
@@ -83,15 +90,15 @@ public final class ErrorLog implements AutoCloseable {
                 .append('[').append(TIME.format(ZonedDateTime.now())).append("] [wsgi:")
                 .append(messageLevel.key()).append("] [pid ").append(pid).append(']');
         if (client != null && !client.isEmpty()) {
-            prefix.append(" [client ").append(client).append(']');
+            prefix.append(" [client ").append(LogEscape.errorLogItem(client)).append(']');
         }
         if (requestId != null && !requestId.isEmpty()) {
-            prefix.append(" [request ").append(requestId).append(']');
+            prefix.append(" [request ").append(LogEscape.errorLogItem(requestId)).append(']');
         }
         prefix.append(' ');
         StringBuilder text = new StringBuilder(prefix.length() + message.length() + 1);
         for (String line : message.split("\r?\n", -1)) {
-            text.append(prefix).append(line).append('\n');
+            text.append(prefix).append(LogEscape.errorLogItem(line)).append('\n');
         }
         sink.write(text.toString().getBytes(StandardCharsets.UTF_8));
     }

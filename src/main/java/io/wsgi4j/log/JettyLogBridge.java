@@ -14,7 +14,8 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * Sends what Jetty logs through SLF4J to the server's error log.
+ * Sends what Jetty logs through SLF4J to the server's error log, tagged with the client when Jetty
+ * logs while parsing a client's request ({@link ParsingClient}).
  *
  * <p>SLF4J finds its provider through the service loader, so the target error log can only be
  * handed over through this one static slot, set when a server starts.
@@ -117,7 +118,8 @@ public final class JettyLogBridge implements SLF4JServiceProvider {
             if (throwable != null) {
                 message += ": " + throwable;
             }
-            log.log(levelOf(level), "jetty: " + message);
+            // Said while parsing a client's request (which it may quote): tagged with that client.
+            log.log(levelOf(level), ParsingClient.current(), null, "jetty: " + message);
         }
     }
 }

@@ -8,14 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What Apache LogFormat strings are accepted, and Apache's escaping of logged values. */
+/** What Apache LogFormat strings are accepted (the escaping of logged values: {@link LogEscapeTest}). */
 class ApacheLogFormatTest {
-    private static String escaped(String value) {
-        StringBuilder line = new StringBuilder();
-        ApacheLogFormat.escape(line, value);
-        return line.toString();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {
             "%h %l %u %t \"%r\" %>s %b",
@@ -44,14 +38,5 @@ class ApacheLogFormatTest {
 
     private static String message(String format) {
         return assertThrows(IllegalArgumentException.class, () -> ApacheLogFormat.compile(format, "h", 1)).getMessage();
-    }
-
-    @Test
-    void escapesAsApacheDoes() {
-        assertEquals("plain /x?y=1", escaped("plain /x?y=1"));
-        assertEquals("a\\\"b\\\\c", escaped("a\"b\\c"));
-        assertEquals("\\t\\n\\r\\b\\v\\x01\\x7f", escaped("\t\n\r\b\u000b\u0001\u007f"));
-        assertEquals("caf\\xe9", escaped("caf\u00e9"));
-        assertEquals("\\xe2\\x82\\xac \\xf0\\x9f\\x98\\x80", escaped("\u20ac \uD83D\uDE00"));
     }
 }
