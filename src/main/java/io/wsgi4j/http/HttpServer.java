@@ -155,6 +155,11 @@ public final class HttpServer {
     /** Stops accepting connections, lets requests in progress finish for up to {@code graceful}, then stops. */
     public void stop(Duration graceful) throws Exception {
         server.setStopTimeout(graceful.toMillis());
-        server.stop();
+        try {
+            server.stop();
+        } finally {
+            // A port bound by bind() for a server that then failed to start is not closed by stop().
+            connector.close();
+        }
     }
 }

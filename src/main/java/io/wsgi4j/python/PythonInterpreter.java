@@ -193,7 +193,7 @@ public record PythonInterpreter(Path executable, String version, int major, int 
         if (paths.isEmpty()) {
             return;
         }
-        List<String> command = new java.util.ArrayList<>(List.of(executable.toString(), "-I", "-S", "-c",
+        List<String> command = new java.util.ArrayList<>(List.of(executable.toString(), "-S", "-c",
                 "import os, sys\nfor p in sys.argv[1:]:\n"
                         + "    print(int(os.access(p, os.R_OK | (os.X_OK if os.path.isdir(p) else 0))))"));
         List<Path> order = List.copyOf(paths.keySet());

@@ -230,7 +230,12 @@ class RootSafetyIT {
             assertNoPythonRunsAsRoot(server.pid());
             // The logs stay root's: the server processes write to descriptors the control process opened.
             assertEquals(0, FileSafety.uid(root.resolve("access_log")));
-            assertTrue(Files.readString(root.resolve("access_log")).contains("\"POST / HTTP/1.1\" 200"));
+            // The entry is written once the exchange has completed, which may be just after the client has its answer.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!Files.readString(root.resolve("access_log")).contains("\"POST / HTTP/1.1\" 200")) {
+                assertTrue(System.nanoTime() < deadline, "no access log entry: " + Files.readString(root.resolve("access_log")));
+                Thread.sleep(20);
+            }
             assertEquals(0, FileSafety.uid(root.resolve("error_log")));
             assertNotEquals(0, asNobody("cat " + root.resolve("error_log")).exitCode(), "nobody reads root's log");
         } finally {
