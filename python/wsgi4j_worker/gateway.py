@@ -26,8 +26,7 @@ STR_BODY_HINT = ("wsgi4j: a WSGI application must produce bytes, not str: encode
                  "body, e.g. return [output.encode('utf-8')]")
 
 
-class ResponseError(Exception):
-    """The response could not be sent; what went wrong is already logged."""
+ResponseError = protocol.ResponseError
 
 
 def _micros():
@@ -35,10 +34,13 @@ def _micros():
 
 
 class Call(object):
-    """The state of one request on one worker thread."""
+    """The state of one request on one thread, speaking to its transport: a
+    daemon process thread's channel (protocol.ChannelTransport) or, in embedded
+    mode, the server itself (embedded.Transport). Either takes the same calls:
+    respond(head, data, last), send_file(head, fd, offset, count), abort(reason)."""
 
-    def __init__(self, channel, environ, script):
-        self.channel = channel
+    def __init__(self, transport, environ, script):
+        self.transport = transport
         self.environ = environ
         self.script = script
         self.head = None          # (status, headers) given to start_response
@@ -65,16 +67,14 @@ class Call(object):
             raise RuntimeError('write() called before start_response()')
         if not isinstance(data, bytes):
             raise TypeError('write() argument must be a byte string, not %s' % type(data).__name__)
-        frames = []
-        self._add_head(frames)
-        if data:
-            frames.append((protocol.DATA, data))
-        if frames:
-            self.channel.send_frames(frames)
+        head = self._head()
+        if head is not None or data:
+            self.transport.respond(head, data, False)
 
-    def _add_head(self, frames):
+    def _head(self):
+        """The status line and headers to send (latin-1, CRLF-separated), once; None after."""
         if self.head_sent:
-            return
+            return None
         if self.head is None:
             raise RuntimeError('the application returned without calling start_response()')
         status, headers = self.head
@@ -83,8 +83,8 @@ class Call(object):
             lines.append('%s: %s' % (name, value))
             if name.lower() == 'content-length':
                 self.content_length = value
-        frames.append((protocol.START, '\r\n'.join(lines).encode('latin-1')))
         self.head_sent = True
+        return '\r\n'.join(lines).encode('latin-1')
 
     # -- the call ----------------------------------------------------------
 
@@ -103,12 +103,12 @@ class Call(object):
         except protocol.ChannelClosed:
             raise
         except ResponseError:
-            self.channel.send(protocol.ABORT, b'response error')
+            self.transport.abort(b'response error')
         except BaseException as e:
             # SystemExit and KeyboardInterrupt from application code fail the
             # request, as any exception does; they do not stop the worker.
             self._log_exception(e)
-            self.channel.send(protocol.ABORT, b'application error')
+            self.transport.abort(b'application error')
         finally:
             if result is not None and hasattr(result, 'close'):
                 try:
@@ -119,31 +119,16 @@ class Call(object):
     def _send_single(self, data):
         if not isinstance(data, bytes):
             self._bad_chunk(data)
-        frames = []
-        self._add_head(frames)
-        if data:
-            frames.append((protocol.DATA, data))
-        frames.append((protocol.END, b''))
-        self.channel.send_frames(frames)
+        self.transport.respond(self._head(), data, True)
 
     def _send_iterable(self, result):
-        channel = self.channel
+        transport = self.transport
         for data in result:
             if not isinstance(data, bytes):
                 self._bad_chunk(data)
-            if not data:
-                continue
-            if self.head_sent:
-                channel.send_frames(((protocol.DATA, data),))
-            else:
-                frames = []
-                self._add_head(frames)
-                frames.append((protocol.DATA, data))
-                channel.send_frames(frames)
-        frames = []
-        self._add_head(frames)
-        frames.append((protocol.END, b''))
-        channel.send_frames(frames)
+            if data:
+                transport.respond(self._head(), data, False)
+        transport.respond(self._head(), b'', True)
 
     def _bad_chunk(self, data):
         raise TypeError('sequence of byte string values expected, value of type %s found'
@@ -172,15 +157,7 @@ class Call(object):
                 pass
         else:
             self.head = (status, headers + [('Content-Length', str(count))])
-        frames = []
-        self._add_head(frames)
-        frames.append((protocol.FILE, protocol.FILE_PAYLOAD.pack(fd, offset, count)))
-        self.channel.send_frames(frames)
-        kind, payload = self.channel.recv()
-        if kind != protocol.FILE_ACK:
-            raise ResponseError()
-        if payload == b'\x01':
-            self.channel.send(protocol.END)
+        if self.transport.send_file(self._head(), fd, offset, count):
             return True
         # The server could not open the file itself: stream it from here.
         self._send_iterable(wrapper)
@@ -250,22 +227,27 @@ ACTIVE = {}
 _NO_BODY = ReceivedInput(io.BytesIO(b''))
 
 
-def _body_input(channel, flags, body):
+def _body_input(transport, flags, body):
     """wsgi.input for the body as the server sent it, and the file to close after the call (or None)."""
     if flags & protocol.FLAG_BODY_SPOOLED:
         spool = open(body, 'rb', buffering=SPOOL_BUFFER)
         return ReceivedInput(spool), spool
     if flags & protocol.FLAG_BODY_COMPLETE:
         return (ReceivedInput(io.BytesIO(body)) if body else _NO_BODY), None
-    return InputStream(channel), None
+    return InputStream(transport), None
 
 
-def handle(channel, payload, application, thread_index):
-    """Serves one REQUEST frame on this thread's channel."""
+def handle(transport, payload, application, thread_index):
+    """Serves one REQUEST frame of a daemon process thread's channel."""
     flags, environ_length = protocol.REQUEST_PREFIX.unpack_from(payload)
     start = protocol.REQUEST_PREFIX.size
     environ = marshal.loads(payload[start:start + environ_length])
-    body = payload[start + environ_length:]
+    serve(transport, environ, flags, payload[start + environ_length:], application, thread_index)
+
+
+def serve(transport, environ, flags, body, application, thread_index):
+    """Runs the application for one request: ENVIRON from the server, the body as FLAGS say
+    (in BODY, a spool file's path in BODY, or read through the transport)."""
     client = '%s:%s' % (environ.get('REMOTE_ADDR', '-'), environ.get('REMOTE_PORT', '-'))
     request_id = environ.get('wsgi4j.request_id', '')
     log.set_context(client, request_id)
@@ -275,10 +257,10 @@ def handle(channel, payload, application, thread_index):
     spool = None
     try:
         try:
-            environ['wsgi.input'], spool = _body_input(channel, flags, body)
+            environ['wsgi.input'], spool = _body_input(transport, flags, body)
         except OSError as e:
             log.log('error', 'wsgi4j (pid=%d): cannot open the spooled request body: %s' % (os.getpid(), e))
-            channel.send(protocol.ABORT, b'request body unavailable')
+            transport.abort(b'request body unavailable')
             return
         environ['wsgi.errors'] = log.LogStream('error', client, request_id)
         environ['wsgi.file_wrapper'] = FileWrapper
@@ -288,9 +270,9 @@ def handle(channel, payload, application, thread_index):
         if 'SCRIPT_FILENAME' not in environ and application.filename:
             environ['SCRIPT_FILENAME'] = application.filename
         if wsgi_callable is None:
-            channel.send(protocol.ABORT, b'application failed to load')
+            transport.abort(b'application failed to load')
             return
-        Call(channel, environ, application.target).run(wsgi_callable)
+        Call(transport, environ, application.target).run(wsgi_callable)
     finally:
         ACTIVE.pop(ident, None)
         if spool is not None:

@@ -45,6 +45,7 @@ class Worker(object):
             if channel is None:
                 break
             served = False
+            transport = protocol.ChannelTransport(channel)
             with self._channels_lock:
                 self._channels.add(channel)
             try:
@@ -55,7 +56,7 @@ class Worker(object):
                         log.log('error', 'wsgi4j (pid=%d): unexpected frame %r from the server; '
                                 'reconnecting' % (os.getpid(), chr(kind)))
                         break
-                    gateway.handle(channel, payload, self.application, index)
+                    gateway.handle(transport, payload, self.application, index)
             except protocol.ChannelClosed:
                 pass
             except Exception as e:

@@ -43,7 +43,12 @@ FILE_PAYLOAD = struct.Struct('>IQQ')
 
 
 class ChannelClosed(OSError):
-    """The server closed the connection (it stopped the request or is shutting down)."""
+    """The server closed the connection (it stopped the request or is shutting down);
+    in embedded mode, the client went away while the response was written."""
+
+
+class ResponseError(Exception):
+    """The response could not be sent; what went wrong is already logged."""
 
 
 class Channel(object):
@@ -131,3 +136,56 @@ class Channel(object):
             self.rfile.close()
         finally:
             self.sock.close()
+
+
+class ChannelTransport(object):
+    """A request's transport over a daemon process thread's channel: each call
+    becomes frames (gateway.Call speaks to it; in embedded mode the server's own
+    functions take its place, see embedded.py)."""
+
+    __slots__ = ('channel',)
+
+    def __init__(self, channel):
+        self.channel = channel
+
+    def respond(self, head, data, last):
+        """Sends the head (if not None), body bytes, and the end (if last), in one write."""
+        frames = []
+        if head is not None:
+            frames.append((START, head))
+        if data:
+            frames.append((DATA, data))
+        if last:
+            frames.append((END, b''))
+        if frames:
+            self.channel.send_frames(frames)
+
+    def send_file(self, head, fd, offset, count):
+        """Asks the server to send COUNT bytes of the open file FD from OFFSET;
+        True when it does (and the response is then complete), False when the
+        file must be iterated here instead."""
+        frames = [] if head is None else [(START, head)]
+        frames.append((FILE, FILE_PAYLOAD.pack(fd, offset, count)))
+        self.channel.send_frames(frames)
+        kind, payload = self.channel.recv()
+        if kind != FILE_ACK:
+            raise ResponseError()
+        if payload == b'\x01':
+            self.channel.send(END)
+            return True
+        return False
+
+    def abort(self, reason):
+        """The application failed (already logged): the server answers 500 or cuts the response."""
+        self.channel.send(ABORT, reason)
+
+    def read(self, wanted):
+        """Up to WANTED bytes of a body the server had not received before the
+        call; b'' at its end. OSError when it cannot be read."""
+        self.channel.send(READ, READ_PAYLOAD.pack(wanted))
+        kind, payload = self.channel.recv()
+        if kind == BODY_ERROR:
+            raise OSError(payload.decode('utf-8', 'replace'))
+        if kind != BODY:
+            raise OSError('wsgi4j: unexpected frame %r while reading the request body' % chr(kind))
+        return payload

@@ -1,7 +1,5 @@
 """wsgi.input and wsgi.file_wrapper."""
 
-from . import protocol
-
 # How much to ask the server for when the application reads a little:
 # fewer round trips, never past the end of the body (the server knows it).
 READ_AHEAD = 262144
@@ -66,14 +64,15 @@ def _readlines(stream, hint):
 
 class InputStream(object):
     """wsgi.input for a body the server has not received yet (Expect:
-    100-continue): fetched from the server as the application reads.
+    100-continue): fetched from the server, through the request's transport,
+    as the application reads.
 
     Never reads past the end of the body; read(), readline() and readlines()
     accept the size/hint arguments of io.BufferedReader; iteration yields lines.
     """
 
-    def __init__(self, channel):
-        self._channel = channel
+    def __init__(self, transport):
+        self._transport = transport
         self._buffer = bytearray()
         self._pos = 0
         self._eof = False
@@ -85,14 +84,11 @@ class InputStream(object):
         """Asks the server for more body; returns False at the end of the body."""
         if self._eof:
             return False
-        self._channel.send(protocol.READ, protocol.READ_PAYLOAD.pack(
-            min(max(wanted, READ_AHEAD), 16 * 1024 * 1024)))
-        kind, payload = self._channel.recv()
-        if kind == protocol.BODY_ERROR:
+        try:
+            payload = self._transport.read(min(max(wanted, READ_AHEAD), 16 * 1024 * 1024))
+        except OSError:
             self._eof = True
-            raise OSError(payload.decode('utf-8', 'replace'))
-        if kind != protocol.BODY:
-            raise OSError('wsgi4j: unexpected frame %r while reading the request body' % chr(kind))
+            raise
         if not payload:
             self._eof = True
             return False
