@@ -1,13 +1,20 @@
 """The worker runtime inside the server's own process (embedded mode).
 
-The server loads libpython into its JVM and calls these functions from its own
-platform threads: prepare() and load() once, at start-up; serve(index) on each
-request thread, which returns when the server stops; stop() to stop them. The
-request threads speak the same protocol over the same kind of local socket as
-a daemon process's threads, so the application sees exactly the same gateway.
+The server loads libpython into its JVM. From the thread that initialized Python
+it calls install() (its own functions, below), prepare() and load(), once. Then
+each of its platform threads that serves requests calls thread_started() once,
+and serve() for each request: Python runs on the thread that read the request,
+with no socket, no frame and no hand-off between them.
 
-The JVM owns the process: its signals and its file descriptors 0-2. Python installed no signal handlers (Py_InitializeEx(0)),
-and the application may not install any either (mod_wsgi's WSGIRestrictSignal).
+The server's functions stand in for a daemon process thread's channel (the
+request's transport, which gateway.Call speaks to) and for its log pipe:
+respond(head, data, last), send_file(head, fd, offset, count), abort(reason),
+read(wanted) and log_record(level, client, request_id, message). They release
+the GIL whenever the server waits (for the client, or for a request body).
+
+The JVM owns the process: its signals and its file descriptors 0-2. Python
+installed no signal handlers (Py_InitializeEx(0)), and the application may not
+install any either (mod_wsgi's WSGIRestrictSignal).
 """
 
 import faulthandler
@@ -17,50 +24,63 @@ import signal
 import sys
 import threading
 
+from . import gateway
+from . import loader
 from . import log
 from . import main
 
-_worker = None
+_transport = None
+_application = None
+
+
+class Transport(object):
+    """The server itself as every request's transport (see gateway.Call)."""
+
+    __slots__ = ('respond', 'send_file', 'abort', 'read')
+
+
+def install(respond, send_file, abort, read, log_record):
+    """Takes the server's functions: the requests' transport, and where log records go."""
+    global _transport
+    transport = Transport()
+    transport.respond = respond
+    transport.send_file = send_file
+    transport.abort = abort
+    transport.read = read
+    _transport = transport
+    log.set_sink(log_record)
 
 
 def prepare(config_line):
-    """Sets the interpreter up; returns the file descriptor the server reads the log records from."""
-    global _worker
+    """Sets the interpreter up for the application."""
+    global _application
     config = json.loads(config_line)
-    read_fd, write_fd = os.pipe()
-    os.set_inheritable(read_fd, False)
-    log.set_output(write_fd)
-    sys.stdout = log.LogStream('error', fd=write_fd)
-    sys.stderr = log.LogStream('error', fd=write_fd)
+    sys.stdout = log.LogStream('error', fd=1)
+    sys.stderr = log.LogStream('error', fd=2)
     sys.argv = ['wsgi4j']
     _restrict_signals()
     # As in a daemon process: applications open files relative to it. The JVM resolves its own
     # relative paths against user.dir, which this does not change.
     os.chdir(config['working_directory'])
     main.prepare_paths(config)
-    _worker = main.Worker(config, server_gone=_server_gone)
-    return read_fd
+    _application = loader.Application(
+        config['application_type'], config['entry_point'], config['callable_object'])
 
 
 def load():
     """Loads the application (a failure is logged; requests then get 500 and the load is tried again)."""
-    _worker.application.load()
+    _application.load()
 
 
-def serve(index):
-    """Runs request thread `index` until the server stops."""
-    # Named as a daemon process's request threads are (threading sees it as a foreign thread).
+def thread_started(index):
+    """A server thread about to serve requests: named as a daemon process's request threads are
+    (threading sees it as a foreign thread)."""
     threading.current_thread().name = 'wsgi4j-request-%d' % index
-    _worker.serve_thread(index)
 
 
-def stop():
-    _worker.stop()
-
-
-def _server_gone(socket_path):
-    log.log('error', 'wsgi4j (pid=%d): a request thread lost the server\'s socket %s; it stops'
-            % (os.getpid(), socket_path))
+def serve(environ, flags, body, index):
+    """Runs one request on the calling server thread (see gateway.serve)."""
+    gateway.serve(_transport, environ, flags, body, _application, index)
 
 
 def _refused(what):

@@ -16,13 +16,21 @@ GS = '\x1d'
 # Reentrant: the stack dump, a signal handler, may interrupt the main thread while it logs.
 _lock = threading.RLock()
 _context = threading.local()
-# Where records go: stderr in a daemon process, a pipe the server reads in embedded mode.
+# Where records go: stderr in a daemon process, which the server reads; in embedded mode the
+# server's own function, _sink(level, client, request_id, message), writes them to its error log.
 _output_fd = 2
+_sink = None
 
 
 def set_output(fd):
     global _output_fd
     _output_fd = fd
+
+
+def set_sink(sink):
+    """Embedded mode: records go to the server's error log through SINK(level, client, request_id, message)."""
+    global _sink
+    _sink = sink
 
 
 def set_context(client, request_id):
@@ -43,6 +51,9 @@ def current_context():
 def log(level, message, client=None, request_id=None):
     if client is None and request_id is None:
         client, request_id = current_context()
+    if _sink is not None:
+        _sink(level, client or '', request_id or '', str(message))
+        return
     lines = str(message).splitlines() or ['']
     prefix = '%s%s%s%s%s%s%s' % (RS, level, US, client or '', US, request_id or '', US)
     _write(''.join(prefix + line + '\n' for line in lines))

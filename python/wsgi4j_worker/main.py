@@ -30,12 +30,11 @@ RECONNECT_SECONDS = 5.0
 class Worker(object):
     """One daemon process: its application and its request threads."""
 
-    def __init__(self, config, server_gone=None):
+    def __init__(self, config):
         self.config = config
         self.application = loader.Application(
             config['application_type'], config['entry_point'], config['callable_object'])
         self.stopping = threading.Event()
-        self._server_gone = server_gone or _exit_server_gone
         self._channels = set()
         self._channels_lock = threading.Lock()
 
@@ -71,7 +70,7 @@ class Worker(object):
                 self.stopping.wait(0.5)
         if not self.stopping.is_set():
             # The server is gone: nothing left to serve.
-            self._server_gone(self.config['socket'])
+            _exit_server_gone(self.config['socket'])
 
     def stop(self):
         """Stops every request thread: each leaves its loop once its connection is shut down."""

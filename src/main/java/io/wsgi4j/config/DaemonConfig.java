@@ -35,15 +35,6 @@ public record DaemonConfig(
         return threads == 1 && recycling.maximumRequests() == 1;
     }
 
-    /**
-     * The group inside one server process in embedded mode: a single worker, the interpreter
-     * of that process, with this configuration's threads.
-     */
-    public DaemonConfig insideServerProcess() {
-        return new DaemonConfig(name, displayName, 1, processesGiven, threads, python, workingDirectory, listenBacklog,
-                timeouts, RecyclePolicy.NEVER, false);
-    }
-
     /** How many requests the group runs at once. */
     public int capacity() {
         return processes * threads;

@@ -1,5 +1,6 @@
 package io.wsgi4j.daemon;
 
+import io.wsgi4j.python.WorkerRuntime;
 import io.wsgi4j.platform.Posix;
 import io.wsgi4j.python.PythonInterpreter;
 import java.io.IOException;
@@ -38,11 +39,6 @@ public final class ChildProcesses implements WorkerLauncher {
         builder.environment().putAll(environment);
         builder.environment().putAll(python.environment());
         return new Child(builder.start());
-    }
-
-    @Override
-    public boolean replaceable() {
-        return true;
     }
 
     @Override

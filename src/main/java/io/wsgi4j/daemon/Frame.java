@@ -26,9 +26,9 @@ final class Frame {
     static final byte ABORT = 'X';
 
     /** REQUEST flag: the inline body is the whole request body. */
-    static final int FLAG_BODY_COMPLETE = 1;
+    static final int FLAG_BODY_COMPLETE = io.wsgi4j.gateway.ReceivedBody.FLAG_BODY_COMPLETE;
     /** REQUEST flag: the inline part is the UTF-8 path of a file holding the whole body (the server deletes it). */
-    static final int FLAG_BODY_SPOOLED = 2;
+    static final int FLAG_BODY_SPOOLED = io.wsgi4j.gateway.ReceivedBody.FLAG_BODY_SPOOLED;
 
     /** Request-frame prefix after the frame header: flags (1 byte) and the environ's length (4 bytes). */
     static final int REQUEST_PREFIX = 5;

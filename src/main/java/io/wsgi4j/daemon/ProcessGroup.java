@@ -1,5 +1,6 @@
 package io.wsgi4j.daemon;
 
+import io.wsgi4j.python.WorkerRuntime;
 import io.wsgi4j.config.ApplicationConfig;
 import io.wsgi4j.config.DaemonConfig;
 import io.wsgi4j.config.LogLevel;
@@ -76,7 +77,7 @@ public final class ProcessGroup implements AutoCloseable {
     private volatile boolean stopping;
 
     /**
-     * @param launcher   starts the workers: Python processes, or the interpreter inside the server
+     * @param launcher   starts the workers (Python processes)
      * @param socketPath the UNIX socket the workers connect to
      */
     public ProcessGroup(DaemonConfig config, ApplicationConfig application, WorkerLauncher launcher,
@@ -109,10 +110,7 @@ public final class ProcessGroup implements AutoCloseable {
                 spawn(slot);
             }
         }
-        // Its checks all end in replacing a worker, which the interpreter inside the server cannot be.
-        if (launcher.replaceable()) {
-            supervisor.start();
-        }
+        supervisor.start();
     }
 
     /**
@@ -251,7 +249,7 @@ public final class ProcessGroup implements AutoCloseable {
     boolean retire(WorkerProcess worker, RecycleReason reason, String detail) {
         synchronized (this) {
             Slot slot = slots[worker.slot()];
-            if (stopping || !launcher.replaceable() || worker.retiring() != null || worker.state() != WorkerProcess.State.READY
+            if (stopping || worker.retiring() != null || worker.state() != WorkerProcess.State.READY
                     || slot.current != worker) {
                 return false;
             }
@@ -277,11 +275,6 @@ public final class ProcessGroup implements AutoCloseable {
     public void restartAll(RecycleReason reason, String detail) {
         synchronized (this) {
             if (stopping) {
-                return;
-            }
-            if (!launcher.replaceable()) {
-                log.log(LogLevel.WARN, "wsgi4j: " + detail + ": the application runs inside this server process "
-                        + "(embedded mode), which is restarted as a whole, not here");
                 return;
             }
             generation++;

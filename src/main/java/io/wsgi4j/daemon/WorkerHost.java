@@ -4,10 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 
-/**
- * Where a worker runs, as its group sees it: a separate Python process (daemon mode) or the
- * interpreter inside the server's own JVM (embedded mode).
- */
+/** A daemon process as its group sees it. */
 public interface WorkerHost {
     /** The process id its threads greet the server with. */
     long pid();

@@ -2,19 +2,13 @@ package io.wsgi4j.daemon;
 
 import java.io.IOException;
 
-/** Starts the workers of a group: Python processes, or the interpreter inside the server. */
+/** Starts the workers of a group: daemon processes. */
 public interface WorkerLauncher {
     /**
      * Starts a worker; it reads {@code configLine} (wsgi4j_worker's JSON configuration) and
      * connects its threads to the group's socket once it has loaded the application.
      */
     WorkerHost launch(String configLine) throws IOException;
-
-    /**
-     * Whether a worker can be started beside a running one and take over from it. The interpreter
-     * inside the server cannot: in embedded mode a server process is replaced as a whole instead.
-     */
-    boolean replaceable();
 
     /** What the log calls a worker: "daemon process". */
     String kind();

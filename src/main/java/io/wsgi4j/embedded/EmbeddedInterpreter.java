@@ -1,245 +1,195 @@
 package io.wsgi4j.embedded;
 
-import io.wsgi4j.config.LogLevel;
-import io.wsgi4j.daemon.WorkerHost;
-import io.wsgi4j.daemon.WorkerLauncher;
-import io.wsgi4j.daemon.WorkerRuntime;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.python.PythonInterpreter;
-import java.io.FileInputStream;
+import io.wsgi4j.python.WorkerRuntime;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * CPython inside this JVM (embedded mode): the one worker of the server process's group.
+ * CPython inside this JVM (embedded mode).
  *
- * <p>Python is only ever called from platform threads that own their thread state: one
- * ({@code wsgi4j-python-main}) initializes it and loads the application, then releases the GIL;
- * each request thread ({@code wsgi4j-python-N}) takes the GIL and runs the worker runtime's
- * request loop, which holds the GIL only while Python code runs (it waits for requests on its
- * local socket without it). No virtual thread and no Jetty thread ever calls into Python.
+ * <p>One platform thread of its own ({@code wsgi4j-python-main}) loads libpython, initializes
+ * Python, hands it the server's functions ({@link Transport}), prepares the worker runtime and
+ * loads the application, then releases the GIL. From then on Python runs on the server's own
+ * platform threads, each the thread that read its request: the first time a thread runs Python
+ * it gets a thread state of its own, which it keeps until it ends (as mod_wsgi keeps one per
+ * Apache thread), and it holds the GIL only while Python code runs. No virtual thread ever calls
+ * into Python.
  */
-public final class EmbeddedInterpreter implements WorkerLauncher {
+public final class EmbeddedInterpreter {
     private static final long THREAD_STACK = 4L << 20;
 
     private final PythonInterpreter python;
     private final Path runtime;
-    private final int threads;
+    private final String configLine;
     private final ErrorLog log;
-    private boolean launched;
+    private final CompletableFuture<Void> initialized = new CompletableFuture<>();
+    private final CountDownLatch loaded = new CountDownLatch(1);
+    private final AtomicInteger threadIndex = new AtomicInteger();
+    private final ThreadLocal<PythonThread> threads = new ThreadLocal<>();
+    private volatile LibPython lib;
+    private volatile Transport transport;
+    private volatile MemorySegment module = MemorySegment.NULL;
+    private volatile MemorySegment serve = MemorySegment.NULL;
+    private boolean started;
 
     /**
-     * @param runtime the directory the worker runtime was unpacked into
-     * @param threads how many request threads run Python
+     * @param runtime    the directory the worker runtime was unpacked into
+     * @param configLine embedded.prepare()'s JSON configuration ({@link WorkerRuntime#embeddedConfigLine})
      */
-    public EmbeddedInterpreter(PythonInterpreter python, Path runtime, int threads, ErrorLog log) {
+    public EmbeddedInterpreter(PythonInterpreter python, Path runtime, String configLine, ErrorLog log) {
         this.python = python;
         this.runtime = runtime;
-        this.threads = threads;
+        this.configLine = configLine;
         this.log = log;
     }
 
-    @Override
-    public synchronized WorkerHost launch(String configLine) throws IOException {
-        if (launched) {
+    /**
+     * Loads and initializes Python, and starts loading the application; returns once Python is
+     * initialized (the application goes on loading: {@link #awaitLoaded}).
+     *
+     * @throws IOException when libpython cannot be loaded or Python cannot be initialized
+     */
+    public synchronized void start() throws IOException {
+        if (started) {
             throw new IOException("the Python interpreter inside this server process cannot be started again; "
                     + "the server process must be restarted");
         }
-        launched = true;
+        started = true;
         WorkerRuntime.verify(runtime);
         Path library = python.sharedLibrary().orElseThrow(() -> new IOException(python.executable()
                 + " has no shared libpython"));
-        Interpreter interpreter = new Interpreter(LibPython.load(library), configLine);
-        interpreter.start();
-        return interpreter;
+        lib = LibPython.load(library);
+        Thread.ofPlatform().name("wsgi4j-python-main").daemon().stackSize(THREAD_STACK).start(this::main);
+        try {
+            initialized.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("Python did not initialize within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while Python initialized");
+        }
     }
 
-    @Override
-    public boolean replaceable() {
-        return false;
+    private void main() {
+        try {
+            lib.setProgramName(python.executable());
+            if (python.pythonHome().isPresent()) {
+                lib.setPythonHome(python.pythonHome().get());
+            }
+            lib.initialize();
+            lib.prependSysPath(runtime.toString());
+            module = lib.importModule("wsgi4j_worker.embedded");
+            transport = Transport.install(lib, module, log);
+            lib.call(module, "prepare", configLine);
+            serve = lib.attribute(module, "serve");
+        } catch (IOException | RuntimeException e) {
+            initialized.completeExceptionally(new IOException("could not start Python: " + e.getMessage(), e));
+            loaded.countDown();
+            return;
+        }
+        initialized.complete(null);
+        try {
+            lib.call(module, "load");
+        } catch (IOException e) {
+            // The application's own failure is logged by the runtime and retried per request; this is another.
+            log.log(io.wsgi4j.config.LogLevel.ERROR, "wsgi4j: loading the application failed: " + e.getMessage());
+        } finally {
+            lib.saveThread();
+            loaded.countDown();
+        }
     }
 
-    @Override
-    public String kind() {
-        return "embedded interpreter in server process";
-    }
-
-    @Override
-    public String describe() {
-        return python.executable() + ", Python " + python.version() + ", " + python.sharedLibrary().orElseThrow()
-                + ", " + threads + " thread" + (threads == 1 ? "" : "s");
-    }
-
-    /** The interpreter and its threads, seen by the group as a worker. */
-    private final class Interpreter implements WorkerHost {
-        private final LibPython lib;
-        private final String configLine;
-        private final CompletableFuture<InputStream> output = new CompletableFuture<>();
-        private final CompletableFuture<Void> exit = new CompletableFuture<>();
-        private final long pid = ProcessHandle.current().pid();
-        private volatile MemorySegment module = MemorySegment.NULL;
-        private volatile String failure;
-        private volatile boolean stopRequested;
-
-        Interpreter(LibPython lib, String configLine) {
-            this.lib = lib;
-            this.configLine = configLine;
-        }
-
-        /** Starts the main Python thread and waits until the log pipe exists (the application loads after). */
-        void start() throws IOException {
-            Thread.ofPlatform().name("wsgi4j-python-main").daemon().stackSize(THREAD_STACK).start(this::main);
-            try {
-                output.get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                throw new IOException(e.getCause().getMessage(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new IOException("Python did not initialize within 60 s");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while Python initialized");
-            }
-        }
-
-        private void main() {
-            try {
-                lib.setProgramName(python.executable());
-                if (python.pythonHome().isPresent()) {
-                    lib.setPythonHome(python.pythonHome().get());
-                }
-                lib.initialize();
-                lib.prependSysPath(runtime.toString());
-                module = lib.importModule("wsgi4j_worker.embedded");
-                long fd = lib.call(module, "prepare", configLine);
-                output.complete(new FileInputStream("/proc/self/fd/" + fd));
-                lib.call(module, "load");
-                lib.saveThread();
-            } catch (IOException | RuntimeException e) {
-                failure = "could not start Python: " + e.getMessage();
-                // Before the log pipe exists the server's start fails with it; after, it is logged.
-                if (!output.completeExceptionally(new IOException(failure, e))) {
-                    log.log(LogLevel.ERROR, "wsgi4j: " + failure);
-                }
-                exit.complete(null);
-                return;
-            }
-            List<Thread> running = new ArrayList<>();
-            for (int index = 0; index < threads; index++) {
-                long thread = index;
-                running.add(Thread.ofPlatform().name("wsgi4j-python-" + index).daemon().stackSize(THREAD_STACK)
-                        .start(() -> serve(thread)));
-            }
-            for (Thread thread : running) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            exit.complete(null);
-        }
-
-        private void serve(long index) {
-            int state = lib.gilEnsure();
-            try {
-                lib.call(module, "serve", index);
-            } catch (IOException e) {
-                log.log(LogLevel.ERROR, "wsgi4j: request thread " + index + " of the embedded interpreter ended: "
-                        + e.getMessage());
-            } finally {
-                lib.gilRelease(state);
-            }
-            if (!stopRequested) {
-                log.log(LogLevel.ERROR, "wsgi4j: request thread " + index + " of the embedded interpreter stopped "
-                        + "while the server runs; this server process serves with fewer threads");
-            }
-        }
-
-        @Override
-        public long pid() {
-            return pid;
-        }
-
-        @Override
-        public InputStream output() {
-            return output.getNow(InputStream.nullInputStream());
-        }
-
-        @Override
-        public OutputStream lifeline() {
-            // The configuration was handed over at start; the interpreter shares the server's life.
-            return OutputStream.nullOutputStream();
-        }
-
-        @Override
-        public CompletableFuture<?> onExit() {
-            return exit;
-        }
-
-        @Override
-        public boolean isAlive() {
-            return !exit.isDone();
-        }
-
-        @Override
-        public String exitDescription() {
-            return isAlive() ? "still running" : failure != null ? failure : "stopped";
-        }
-
-        @Override
-        public boolean waitFor(long millis) throws InterruptedException {
-            try {
-                exit.get(millis, TimeUnit.MILLISECONDS);
-                return true;
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException e) {
-                return true;
-            }
-        }
-
-        /** Asks the request threads to stop, from a platform thread of its own (it must take the GIL). */
-        @Override
-        public void terminate() {
-            if (stopRequested || module.address() == 0) {
-                return;
-            }
-            stopRequested = true;
-            Thread.ofPlatform().name("wsgi4j-python-stop").daemon().start(() -> {
-                int state = lib.gilEnsure();
-                try {
-                    lib.call(module, "stop");
-                } catch (IOException e) {
-                    log.log(LogLevel.WARN, "wsgi4j: stopping the embedded interpreter: " + e.getMessage());
-                } finally {
-                    lib.gilRelease(state);
-                }
-            });
-        }
-
-        /** The interpreter cannot be killed apart from the server process; it ends with it. */
-        @Override
-        public void kill() {
-            terminate();
-        }
-
-        @Override
-        public boolean requestStacks() {
+    /** Waits until the application has been loaded (or failed to), up to {@code timeout}; true if so. */
+    public boolean awaitLoaded(Duration timeout) {
+        try {
+            return loaded.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
+    }
 
-        @Override
-        public void forceStacks() {
+    public String describe() {
+        return python.executable() + ", Python " + python.version() + ", " + python.sharedLibrary().orElseThrow();
+    }
+
+    LibPython lib() {
+        return lib;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    /** embedded.serve: a borrowed reference, valid for the life of the process. */
+    MemorySegment serveFunction() {
+        return serve;
+    }
+
+    /**
+     * Takes the GIL for the calling platform thread, with its own thread state (made the first time,
+     * and the thread then named in Python); returns what {@link #leave} needs.
+     */
+    PythonThread enter() {
+        PythonThread thread = threads.get();
+        if (thread == null) {
+            thread = new PythonThread(threadIndex.getAndIncrement());
+            threads.set(thread);
+            thread.gilState = lib.gilEnsure();
+            MemorySegment index = lib.integer(thread.index);
+            try {
+                lib.decRef(lib.callObjects(module, "thread_started", index));
+            } catch (IOException e) {
+                // Only its name in Python is missing: the error is printed to the log.
+            } finally {
+                lib.decRef(index);
+            }
+            return thread;
+        }
+        lib.restoreThread(thread.state);
+        return thread;
+    }
+
+    /** Releases the GIL {@link #enter} took; the thread keeps its state. */
+    void leave(PythonThread thread) {
+        thread.state = lib.saveThread();
+    }
+
+    /**
+     * The calling thread ends: its thread state goes, if it has one. Takes the GIL for it, so it
+     * may wait for a thread running Python.
+     */
+    public void threadEnded() {
+        PythonThread thread = threads.get();
+        if (thread == null || thread.state == null) {
+            return;
+        }
+        threads.remove();
+        lib.restoreThread(thread.state);
+        lib.gilRelease(thread.gilState);
+    }
+
+    /** A server thread as Python knows it: its index (its name in Python) and its thread state. */
+    static final class PythonThread {
+        final int index;
+        int gilState;
+        /** Its thread state while it does not hold the GIL; null before its first release. */
+        MemorySegment state;
+
+        PythonThread(int index) {
+            this.index = index;
         }
     }
 }

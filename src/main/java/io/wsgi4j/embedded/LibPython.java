@@ -11,17 +11,21 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The few CPython C API calls embedded mode makes, bound through the FFM API to the shared
- * libpython of the selected interpreter. Only functions exported by every CPython 3.8 to 3.13
- * (the stable ABI, plus Py_SetProgramName and Py_SetPythonHome, which are optional).
+ * The CPython C API calls embedded mode makes, bound through the FFM API to the shared libpython
+ * of the selected interpreter. Only functions exported by every CPython 3.8 to 3.13 (the stable
+ * ABI, plus Py_SetProgramName and Py_SetPythonHome, which are optional, and the long-standing
+ * PyCFunction_NewEx, PyMarshal_ReadObjectFromString and PyUnicode_AsUTF8AndSize).
  *
- * <p>Every call that returns a new reference is paired with {@link #decRef}; a NULL return is an
- * error and is turned into an {@link IOException} after Python has printed it.
+ * <p>Start-up calls turn a NULL return into an {@link IOException} after Python has printed the
+ * error. The per-request calls ({@link #restoreThread} to {@link #errSetString}) are the bare C
+ * functions: their callers hold the GIL, check every result and release every new reference.
  */
 final class LibPython {
     private static final int RTLD_NOW = 0x2;
     private static final int RTLD_GLOBAL = 0x100;
     private static final ValueLayout.OfLong SSIZE = ValueLayout.JAVA_LONG;
+    /** PyMethodDef's flag for a function taking (self, args array, count). */
+    private static final int METH_FASTCALL = 0x0080;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle DLOPEN = libc("dlopen",
@@ -53,6 +57,20 @@ final class LibPython {
     private final MethodHandle errPrint;
     private final MethodHandle errClear;
     private final MethodHandle decRefHandle;
+    // Per request, on the threads that run Python.
+    private final MethodHandle restoreThread;
+    private final MethodHandle marshalRead;
+    private final MethodHandle bytesFromStringAndSize;
+    private final MethodHandle bytesAsString;
+    private final MethodHandle bytesSize;
+    private final MethodHandle unicodeAsUtf8AndSize;
+    private final MethodHandle errSetString;
+    private final MethodHandle errExceptionMatches;
+    private final MethodHandle incRefHandle;
+    private final MethodHandle cFunctionNewEx;
+    private final MemorySegment none;
+    private final MemorySegment trueObject;
+    private final MemorySegment falseObject;
 
     private LibPython(Path path, MemorySegment handle) throws IOException {
         this.path = path;
@@ -84,6 +102,27 @@ final class LibPython {
         errPrint = function("PyErr_Print", FunctionDescriptor.ofVoid());
         errClear = function("PyErr_Clear", FunctionDescriptor.ofVoid());
         decRefHandle = function("Py_DecRef", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        restoreThread = function("PyEval_RestoreThread", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        marshalRead = function("PyMarshal_ReadObjectFromString",
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, SSIZE));
+        // Critical: a short call that reads a Java array in place (no copy to native memory first); it
+        // allocates an object the cyclic collector does not track, so no Python code can run in it.
+        bytesFromStringAndSize = function("PyBytes_FromStringAndSize",
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, SSIZE), Linker.Option.critical(true));
+        bytesAsString = function("PyBytes_AsString", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        bytesSize = function("PyBytes_Size", FunctionDescriptor.of(SSIZE, ValueLayout.ADDRESS));
+        unicodeAsUtf8AndSize = function("PyUnicode_AsUTF8AndSize",
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        errSetString = function("PyErr_SetString",
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        errExceptionMatches = function("PyErr_ExceptionMatches",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        incRefHandle = function("Py_IncRef", FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        cFunctionNewEx = function("PyCFunction_NewEx", FunctionDescriptor.of(ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        none = symbol("_Py_NoneStruct");
+        trueObject = symbol("_Py_TrueStruct");
+        falseObject = symbol("_Py_FalseStruct");
     }
 
     /**
@@ -135,17 +174,27 @@ final class LibPython {
         }
     }
 
-    /** Releases the GIL held since start-up; the calling thread's state is kept by Python. */
-    void saveThread() throws IOException {
+    /** Releases the GIL this thread holds; returns its thread state, for {@link #restoreThread}. */
+    MemorySegment saveThread() {
         try {
             MemorySegment state = (MemorySegment) saveThread.invokeExact();
             if (state.address() == 0) {
-                throw new IOException("PyEval_SaveThread returned no thread state");
+                throw new IllegalStateException("PyEval_SaveThread returned no thread state");
             }
-        } catch (IOException e) {
+            return state;
+        } catch (RuntimeException e) {
             throw e;
         } catch (Throwable e) {
-            throw new IOException("PyEval_SaveThread failed: " + e, e);
+            throw new IllegalStateException("PyEval_SaveThread failed: " + e, e);
+        }
+    }
+
+    /** Takes the GIL back for this thread's state (waiting while another thread holds it). */
+    void restoreThread(MemorySegment state) {
+        try {
+            restoreThread.invokeExact(state);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyEval_RestoreThread failed", e);
         }
     }
 
@@ -241,6 +290,232 @@ final class LibPython {
         }
     }
 
+    /** {@code marshal.loads} of {@code length} bytes at {@code data}: a new reference, or NULL with an exception set. */
+    MemorySegment marshalRead(MemorySegment data, long length) {
+        try {
+            return (MemorySegment) marshalRead.invokeExact(data, length);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyMarshal_ReadObjectFromString failed", e);
+        }
+    }
+
+    /** A new bytes object holding a copy of {@code length} bytes at {@code data} (NULL: uninitialised, to be filled). */
+    MemorySegment bytes(MemorySegment data, long length) {
+        try {
+            return (MemorySegment) bytesFromStringAndSize.invokeExact(data, length);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyBytes_FromStringAndSize failed", e);
+        }
+    }
+
+    /**
+     * The contents of a bytes object, valid while it lives; NULL (with TypeError set) for anything
+     * else. Its size is {@link #bytesSize}.
+     */
+    MemorySegment bytesData(MemorySegment bytes) {
+        try {
+            return (MemorySegment) bytesAsString.invokeExact(bytes);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyBytes_AsString failed", e);
+        }
+    }
+
+    long bytesSize(MemorySegment bytes) {
+        try {
+            return (long) bytesSize.invokeExact(bytes);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyBytes_Size failed", e);
+        }
+    }
+
+    /** A str's UTF-8 bytes as a Java string; null (with an exception set) if it is not a str. */
+    String utf8(MemorySegment text, MemorySegment sizeCell) {
+        try {
+            MemorySegment data = (MemorySegment) unicodeAsUtf8AndSize.invokeExact(text, sizeCell);
+            if (data.address() == 0) {
+                return null;
+            }
+            long size = sizeCell.get(SSIZE, 0);
+            return new String(data.reinterpret(size).toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyUnicode_AsUTF8AndSize failed", e);
+        }
+    }
+
+    /** A new int object (small ones are Python's shared instances). */
+    MemorySegment integer(long value) {
+        try {
+            return (MemorySegment) longFromLong.invokeExact(value);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyLong_FromLong failed", e);
+        }
+    }
+
+    /** An int object's value; -1 with an exception set if it is not one. */
+    long integerValue(MemorySegment object) {
+        try {
+            return (long) longAsLong.invokeExact(object);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyLong_AsLong failed", e);
+        }
+    }
+
+    /** A new tuple of these objects, whose references it takes over (each must be a new one). */
+    MemorySegment tuple(MemorySegment... items) {
+        try {
+            MemorySegment tuple = (MemorySegment) tupleNew.invokeExact((long) items.length);
+            if (tuple.address() == 0) {
+                for (MemorySegment item : items) {
+                    decRef(item);
+                }
+                return tuple;
+            }
+            for (int i = 0; i < items.length; i++) {
+                int ignored = (int) tupleSetItem.invokeExact(tuple, (long) i, items[i]);
+            }
+            return tuple;
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyTuple_New failed", e);
+        }
+    }
+
+    /** {@code callable(*args)}: a new reference, or NULL with an exception set. */
+    MemorySegment call(MemorySegment callable, MemorySegment args) {
+        try {
+            return (MemorySegment) callObject.invokeExact(callable, args);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyObject_CallObject failed", e);
+        }
+    }
+
+    /** {@code getattr(object, name)}: a new reference; throws if there is none. */
+    MemorySegment attribute(MemorySegment object, String name) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            return checked((MemorySegment) getAttrString.invokeExact(object, arena.allocateFrom(name)), name);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IOException("getattr " + name + " failed: " + e, e);
+        }
+    }
+
+    /** Whether the exception set is (a subclass of) {@code type}. */
+    boolean exceptionMatches(MemorySegment type) {
+        try {
+            return (int) errExceptionMatches.invokeExact(type) != 0;
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyErr_ExceptionMatches failed", e);
+        }
+    }
+
+    /** Sets an exception of this type with a message (UTF-8 in native memory). */
+    void errSetString(MemorySegment type, MemorySegment message) {
+        try {
+            errSetString.invokeExact(type, message);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyErr_SetString failed", e);
+        }
+    }
+
+    /** Prints the exception set (to sys.stderr: the error log) and clears it. */
+    void printError() {
+        try {
+            errPrint.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyErr_Print failed", e);
+        }
+    }
+
+    void clearError() {
+        try {
+            errClear.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyErr_Clear failed", e);
+        }
+    }
+
+    /** None, with a new reference: what a function returns when it has nothing to say. */
+    MemorySegment newNone() {
+        incRef(none);
+        return none;
+    }
+
+    MemorySegment none() {
+        return none;
+    }
+
+    /** True or False, with a new reference. */
+    MemorySegment newBool(boolean value) {
+        MemorySegment object = value ? trueObject : falseObject;
+        incRef(object);
+        return object;
+    }
+
+    boolean isTrue(MemorySegment object) {
+        return object.address() == trueObject.address();
+    }
+
+    /** A built-in exception class, {@code PyExc_<name>} (a borrowed reference). */
+    MemorySegment exceptionType(String name) throws IOException {
+        return symbol("PyExc_" + name).reinterpret(ValueLayout.ADDRESS.byteSize()).get(ValueLayout.ADDRESS, 0);
+    }
+
+    /** A new str from Java text. */
+    MemorySegment str(String text) {
+        try (Arena arena = Arena.ofConfined()) {
+            return unicode(arena, text);
+        } catch (Throwable e) {
+            throw new IllegalStateException("PyUnicode_FromString failed", e);
+        }
+    }
+
+    void incRef(MemorySegment object) {
+        try {
+            incRefHandle.invokeExact(object);
+        } catch (Throwable e) {
+            throw new IllegalStateException("Py_IncRef failed", e);
+        }
+    }
+
+    /**
+     * A built-in function object (as a C extension defines one) calling {@code function}, a
+     * METH_FASTCALL C function: {@code PyObject *f(PyObject *self, PyObject *const *args, Py_ssize_t nargs)}.
+     * Its definition lives as long as the process, as Python requires.
+     */
+    MemorySegment builtin(String name, MemorySegment function) throws IOException {
+        MemorySegment definition = Arena.global().allocate(32, 8);
+        definition.set(ValueLayout.ADDRESS, 0, Arena.global().allocateFrom(name));
+        definition.set(ValueLayout.ADDRESS, 8, function);
+        definition.set(ValueLayout.JAVA_INT, 16, METH_FASTCALL);
+        definition.set(ValueLayout.ADDRESS, 24, MemorySegment.NULL);
+        try {
+            return checked((MemorySegment) cFunctionNewEx.invokeExact(definition, MemorySegment.NULL,
+                    MemorySegment.NULL), "builtin " + name);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IOException("PyCFunction_NewEx failed: " + e, e);
+        }
+    }
+
+    /** {@code module.function(*args)} with Python objects, returning a new reference; throws (the error printed) on failure. */
+    MemorySegment callObjects(MemorySegment module, String function, MemorySegment... args) throws IOException {
+        MemorySegment callable = attribute(module, function);
+        try {
+            for (MemorySegment arg : args) {
+                incRef(arg);
+            }
+            MemorySegment tuple = tuple(args);
+            try {
+                return checked(call(callable, checked(tuple, "tuple")), function + "()");
+            } finally {
+                decRef(tuple);
+            }
+        } finally {
+            decRef(callable);
+        }
+    }
+
     void decRef(MemorySegment object) {
         if (object.address() == 0) {
             return;
@@ -313,17 +588,34 @@ final class LibPython {
         }
     }
 
-    private MethodHandle function(String name, FunctionDescriptor descriptor) throws IOException {
-        return optional(name, descriptor).orElseThrow(() -> new IOException(path + " does not export " + name
+    private MethodHandle function(String name, FunctionDescriptor descriptor, Linker.Option... options)
+            throws IOException {
+        return optional(name, descriptor, options).orElseThrow(() -> new IOException(path + " does not export " + name
                 + ": it is not a CPython 3.8-3.13 library"));
     }
 
-    private Optional<MethodHandle> optional(String name, FunctionDescriptor descriptor) {
+    private Optional<MethodHandle> optional(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = (MemorySegment) DLSYM.invokeExact(handle, arena.allocateFrom(name));
-            return address.address() == 0 ? Optional.empty() : Optional.of(LINKER.downcallHandle(address, descriptor));
+            return address.address() == 0 ? Optional.empty()
+                    : Optional.of(LINKER.downcallHandle(address, descriptor, options));
         } catch (Throwable e) {
             return Optional.empty();
+        }
+    }
+
+    /** The address of an exported data symbol (_Py_NoneStruct). */
+    private MemorySegment symbol(String name) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = (MemorySegment) DLSYM.invokeExact(handle, arena.allocateFrom(name));
+            if (address.address() == 0) {
+                throw new IOException(path + " does not export " + name + ": it is not a CPython 3.8-3.13 library");
+            }
+            return address;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IOException("dlsym " + name + " failed: " + e, e);
         }
     }
 

@@ -65,7 +65,8 @@ public final class EnvironBuilder {
         writeHeaders(out, request, defaults.passAuthorization());
 
         out.str("wsgi4j.request_id").str(requestId);
-        out.str("wsgi4j.request_start").str(Long.toString(epochMicros(request)));
+        // The request began before it started waiting, whatever the two clocks' conversion says.
+        out.str("wsgi4j.request_start").str(Long.toString(Math.min(epochMicros(request), queueStart)));
         out.str("wsgi4j.queue_start").str(Long.toString(queueStart));
         out.endDict();
     }

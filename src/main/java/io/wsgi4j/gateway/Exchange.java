@@ -59,6 +59,9 @@ public final class Exchange {
     /** The memory budget an in-memory body took, or 0. */
     private int reservedMemory;
     private BodySpool spool;
+    /** The body {@link #receiveEarly} received for the gateway (or why it could not), until the gateway takes it. */
+    private ReceivedBody early;
+    private BodyException earlyFailure;
     private ResponseBuffer buffer;
 
     private boolean started;
@@ -120,6 +123,39 @@ public final class Exchange {
      * application to read ({@code 100 Continue} goes out when it does, through {@link #readBody}).
      */
     public ReceivedBody receiveBody() throws BodyException {
+        if (earlyFailure != null) {
+            throw earlyFailure;
+        }
+        if (early != null) {
+            ReceivedBody received = early;
+            early = null;
+            return received;
+        }
+        return receive();
+    }
+
+    /**
+     * Receives the body as {@link #receiveBody} does, before the gateway is called, which then gets
+     * it (or its failure) from its own {@link #receiveBody}: an embedded request receives its body on
+     * a virtual thread before it takes a platform thread.
+     */
+    public void receiveEarly() {
+        try {
+            early = receive();
+        } catch (BodyException e) {
+            earlyFailure = e;
+        }
+    }
+
+    /**
+     * Whether the request has a body still to arrive: receiving it may wait for the client (an
+     * embedded request then receives it on a virtual thread before taking a platform thread).
+     */
+    public boolean bodyToReceive() {
+        return !body.complete() && !request.getHeaders().contains(HttpHeader.EXPECT);
+    }
+
+    private ReceivedBody receive() throws BodyException {
         if (request.getHeaders().contains(HttpHeader.EXPECT) && !body.complete()) {
             return new ReceivedBody.Deferred();
         }
@@ -145,6 +181,11 @@ public final class Exchange {
     }
 
     // -- the response -----------------------------------------------------
+
+    /** Whether the end of the response has been queued (it completes once the client has taken it). */
+    public boolean hasEnded() {
+        return lastQueued;
+    }
 
     /** Whether the response status and headers have been sent (nothing else can be sent now). */
     public boolean isCommitted() {

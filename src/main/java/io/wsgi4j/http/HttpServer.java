@@ -49,7 +49,19 @@ public final class HttpServer {
      */
     public HttpServer(ServerConfig config, Listener listener, Gateway gateway, ErrorLog log, AccessLog accessLog,
                       String serverSoftware) throws IOException {
-        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4) {
+            // A thread that ran Python (embedded mode) gives its thread state back as it ends.
+            @Override
+            public Thread newThread(Runnable runnable) {
+                return super.newThread(() -> {
+                    try {
+                        runnable.run();
+                    } finally {
+                        gateway.threadEnded();
+                    }
+                });
+            }
+        };
         threads.setName("wsgi4j-http");
         // Unpooled buffers: from Jetty 12.1.6 to 12.1.14 (12.1.5 is clean), with bad requests from
         // clients that end their side at once, a pooled buffer was taken by a second connection

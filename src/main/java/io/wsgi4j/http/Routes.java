@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -30,9 +31,13 @@ import org.eclipse.jetty.util.Callback;
  * Decides what serves each request, as mod_wsgi-express's configuration does: URL aliases first,
  * then a file of the document root if one exists, then the WSGI application at its mount point.
  *
- * <p>Static files are served on Jetty's own threads; each WSGI request gets a virtual thread.
+ * <p>Static files are served on Jetty's own threads. A WSGI request for a daemon process group gets
+ * a virtual thread (it only waits, for the client and for the daemon process). In embedded mode the
+ * Jetty thread that read the request runs Python itself (so this handler blocks, and Jetty has
+ * another thread take over reading); one whose body is still arriving receives it on a virtual
+ * thread first, so that a slow client holds no platform thread, then goes to a Jetty thread.
  */
-final class Routes extends Handler.Abstract.NonBlocking {
+final class Routes extends Handler.Abstract {
     private record Alias(String url, StaticFiles files) {
     }
 
@@ -48,6 +53,7 @@ final class Routes extends Handler.Abstract.NonBlocking {
 
     Routes(ServerConfig config, Gateway gateway, ErrorLog log, String serverSoftware, ByteBufferPool pool)
             throws IOException {
+        super(gateway.needsPlatformThread() ? InvocationType.BLOCKING : InvocationType.NON_BLOCKING);
         this.config = config;
         this.gateway = gateway;
         this.log = log;
@@ -113,7 +119,17 @@ final class Routes extends Handler.Abstract.NonBlocking {
         }
         Callback done = duringRequest(request, callback);
         Exchange exchange = new Exchange(request, response, done, id, path.get(), log, exchangeSettings);
-        requestThreads.newThread(() -> run(exchange)).start();
+        if (!gateway.needsPlatformThread()) {
+            requestThreads.newThread(() -> run(exchange)).start();
+        } else if (!exchange.bodyToReceive()) {
+            run(exchange);
+        } else {
+            Executor platformThreads = request.getConnectionMetaData().getConnector().getExecutor();
+            requestThreads.newThread(() -> {
+                exchange.receiveEarly();
+                platformThreads.execute(() -> run(exchange));
+            }).start();
+        }
         return true;
     }
 

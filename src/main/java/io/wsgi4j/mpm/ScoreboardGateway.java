@@ -14,6 +14,16 @@ public final class ScoreboardGateway implements Gateway {
     }
 
     @Override
+    public boolean needsPlatformThread() {
+        return gateway.needsPlatformThread();
+    }
+
+    @Override
+    public void threadEnded() {
+        gateway.threadEnded();
+    }
+
+    @Override
     public void serve(Exchange exchange) {
         int slot = scoreboard.begin(exchange.id(), exchange.describe());
         try {

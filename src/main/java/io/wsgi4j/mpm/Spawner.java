@@ -1,6 +1,6 @@
 package io.wsgi4j.mpm;
 
-import io.wsgi4j.daemon.WorkerRuntime;
+import io.wsgi4j.python.WorkerRuntime;
 import io.wsgi4j.platform.Identity;
 import io.wsgi4j.platform.Libc;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.wsgi4j.server;
 
 import io.wsgi4j.config.ServerConfig;
-import io.wsgi4j.daemon.WorkerRuntime;
+import io.wsgi4j.python.WorkerRuntime;
 import io.wsgi4j.gateway.BodySpool;
 import io.wsgi4j.mpm.Scoreboard;
 import io.wsgi4j.platform.FileSafety;

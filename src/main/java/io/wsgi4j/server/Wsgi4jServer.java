@@ -7,6 +7,7 @@ import io.wsgi4j.daemon.ChildProcesses;
 import io.wsgi4j.daemon.DaemonGateway;
 import io.wsgi4j.daemon.ProcessGroup;
 import io.wsgi4j.daemon.RecycleReason;
+import io.wsgi4j.embedded.EmbeddedGateway;
 import io.wsgi4j.embedded.EmbeddedInterpreter;
 import io.wsgi4j.gateway.EnvironDefaults;
 import io.wsgi4j.gateway.Gateway;
@@ -17,32 +18,36 @@ import io.wsgi4j.log.JettyLogBridge;
 import io.wsgi4j.mpm.ChildRole;
 import io.wsgi4j.platform.Identity;
 import io.wsgi4j.python.PythonInterpreter;
+import io.wsgi4j.python.WorkerRuntime;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** A running wsgi4j server: its logs, its daemon process group and its HTTP tier, started and stopped together. */
+/**
+ * A running wsgi4j server: its logs, what runs the application (a daemon process group, or in one of
+ * embedded mode's server processes the interpreter inside it) and its HTTP tier, started and stopped together.
+ */
 public final class Wsgi4jServer implements RunningServer {
     private final ServerConfig config;
     private final ServerRoot root;
     private final PidFile pidFile;
     private final ErrorLog errorLog;
     private final AccessLog accessLog;
-    private final ProcessGroup group;
+    private final Runner runner;
     private final HttpServer http;
     /** One of embedded mode's server processes (no pid file of its own). */
     private final boolean serverProcess;
     private boolean stopped;
 
     private Wsgi4jServer(ServerConfig config, ServerRoot root, PidFile pidFile, ErrorLog errorLog, AccessLog accessLog,
-                         ProcessGroup group, HttpServer http) {
+                         Runner runner, HttpServer http) {
         this.config = config;
         this.root = root;
         this.pidFile = pidFile;
         this.errorLog = errorLog;
         this.accessLog = accessLog;
-        this.group = group;
+        this.runner = runner;
         this.http = http;
         this.serverProcess = pidFile == null;
     }
@@ -77,21 +82,20 @@ public final class Wsgi4jServer implements RunningServer {
         AccessLog accessLog = !logging.accessLog() ? null
                 : role.isPresent() && logging.accessLogFile().isPresent() ? AccessLog.toDescriptor(ChildRole.ACCESS_LOG_FD)
                 : AccessLog.open(logging);
-        ProcessGroup group = config.model().embedded()
-                ? new ProcessGroup(config.daemon().insideServerProcess(), config.application(),
-                        new EmbeddedInterpreter(python, root.runtime(), config.model().threads(), errorLog),
-                        root.embeddedSocket(ProcessHandle.current().pid()), errorLog)
-                : new ProcessGroup(config.daemon(), config.application(),
+        EnvironDefaults defaults = EnvironDefaults.of(config.application(), config.model(), config.daemon(),
+                config.documentRoot(), build.serverSoftware(), config.daemon().runOnce());
+        Runner runner = config.model().embedded()
+                ? Runner.embedded(new EmbeddedInterpreter(python, root.runtime(),
+                        WorkerRuntime.embeddedConfigLine(config.daemon(), config.application()), errorLog),
+                        defaults, config)
+                : Runner.daemon(new ProcessGroup(config.daemon(), config.application(),
                         new ChildProcesses(python, root.runtime(), config.daemon().workingDirectory(),
                                 config.user().map(Identity::environment).orElse(Map.of())),
-                        root.socket(), errorLog);
+                        root.socket(), errorLog), defaults, config);
         HttpServer http = null;
         boolean pidWritten = false;
         try {
-            EnvironDefaults defaults = EnvironDefaults.of(config.application(), config.model(), config.daemon(),
-                    config.documentRoot(),
-                    build.serverSoftware(), config.daemon().runOnce());
-            Gateway gateway = new DaemonGateway(group, defaults, config.serverName());
+            Gateway gateway = runner.gateway();
             http = role.isPresent()
                     ? new HttpServer(config, role.get().listener(), role.get().recorded(gateway), errorLog, accessLog,
                             build.serverSoftware())
@@ -107,10 +111,10 @@ public final class Wsgi4jServer implements RunningServer {
                     errorLog.log(LogLevel.NOTICE, "wsgi4j: running as " + config.user().get());
                 }
             }
-            group.start();
+            runner.start();
             http.start();
         } catch (Exception e) {
-            group.close();
+            runner.close();
             if (http != null) {
                 try {
                     http.stop(Duration.ZERO);
@@ -128,7 +132,7 @@ public final class Wsgi4jServer implements RunningServer {
             errorLog.log(LogLevel.NOTICE, "wsgi4j: " + build.serverSoftware() + " (Python " + python.version()
                     + ") configured -- resuming normal operations");
         }
-        return new Wsgi4jServer(config, root, pidFile, errorLog, accessLog, group, http);
+        return new Wsgi4jServer(config, root, pidFile, errorLog, accessLog, runner, http);
     }
 
     /** The port the server listens on. */
@@ -141,19 +145,20 @@ public final class Wsgi4jServer implements RunningServer {
         return root;
     }
 
+    /** The daemon process group (daemon mode only). */
     public ProcessGroup processGroup() {
-        return group;
+        return ((Runner.Daemon) runner).group();
     }
 
     /** Restarts the daemon processes one at a time, each replaced once its successor is ready. */
     @Override
     public void gracefulRestart(String why) {
-        group.restartAll(RecycleReason.GRACEFUL_RESTART, why);
+        runner.restartAll(why);
     }
 
     /** Waits until every daemon thread is connected, up to {@code timeout}; true if they are. */
     public boolean awaitWorkers(Duration timeout) {
-        return group.awaitReady(timeout);
+        return runner.awaitReady(timeout);
     }
 
     /**
@@ -177,7 +182,7 @@ public final class Wsgi4jServer implements RunningServer {
         } catch (Exception e) {
             errorLog.log(LogLevel.WARN, "wsgi4j: stopping the HTTP server: " + e);
         }
-        group.close();
+        runner.close();
         if (pidFile != null) {
             pidFile.remove();
         }
@@ -189,6 +194,75 @@ public final class Wsgi4jServer implements RunningServer {
             errorLog.close();
         } catch (IOException e) {
             // closing anyway
+        }
+    }
+
+    /** What runs the application, in either mode, behind the one gateway contract. */
+    private sealed interface Runner {
+        Gateway gateway();
+
+        void start() throws IOException;
+
+        boolean awaitReady(Duration timeout);
+
+        void restartAll(String why);
+
+        void close();
+
+        static Runner daemon(ProcessGroup group, EnvironDefaults defaults, ServerConfig config) {
+            return new Daemon(group, new DaemonGateway(group, defaults, config.serverName()));
+        }
+
+        static Runner embedded(EmbeddedInterpreter interpreter, EnvironDefaults defaults, ServerConfig config) {
+            return new Embedded(interpreter, new EmbeddedGateway(interpreter, defaults, config.serverName(),
+                    config.daemon()));
+        }
+
+        /** Daemon mode: the group's processes, reached through its socket. */
+        record Daemon(ProcessGroup group, Gateway gateway) implements Runner {
+            @Override
+            public void start() throws IOException {
+                group.start();
+            }
+
+            @Override
+            public boolean awaitReady(Duration timeout) {
+                return group.awaitReady(timeout);
+            }
+
+            @Override
+            public void restartAll(String why) {
+                group.restartAll(RecycleReason.GRACEFUL_RESTART, why);
+            }
+
+            @Override
+            public void close() {
+                group.close();
+            }
+        }
+
+        /**
+         * One of embedded mode's server processes: the interpreter inside it, which cannot be replaced
+         * in place (the control process replaces the whole server process instead) and ends with it.
+         */
+        record Embedded(EmbeddedInterpreter interpreter, Gateway gateway) implements Runner {
+            @Override
+            public void start() throws IOException {
+                interpreter.start();
+            }
+
+            @Override
+            public boolean awaitReady(Duration timeout) {
+                return interpreter.awaitLoaded(timeout);
+            }
+
+            @Override
+            public void restartAll(String why) {
+            }
+
+            @Override
+            public void close() {
+            }
         }
     }
 }

@@ -84,18 +84,18 @@ class ServerRootTest {
     @Test
     void aWorkerRuntimeChangedByOthersIsRefusedBeforeAProcessStartsFromIt() throws Exception {
         ServerRoot root = ServerRoot.prepare(parent.resolve("r"), Identity.current());
-        io.wsgi4j.daemon.WorkerRuntime.verify(root.runtime());
+        io.wsgi4j.python.WorkerRuntime.verify(root.runtime());
         Path module = root.runtime().resolve("wsgi4j_worker/main.py");
         Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rw-rw-rw-"));
         Exception e = assertThrows(FileSafety.UnsafePathException.class,
-                () -> io.wsgi4j.daemon.WorkerRuntime.verify(root.runtime()));
+                () -> io.wsgi4j.python.WorkerRuntime.verify(root.runtime()));
         assertTrue(e.getMessage().contains(module + " is writable by its group or others"), e.getMessage());
         Files.delete(module);
         Files.createSymbolicLink(module, parent);
-        e = assertThrows(FileSafety.UnsafePathException.class, () -> io.wsgi4j.daemon.WorkerRuntime.verify(root.runtime()));
+        e = assertThrows(FileSafety.UnsafePathException.class, () -> io.wsgi4j.python.WorkerRuntime.verify(root.runtime()));
         assertTrue(e.getMessage().contains(module + " is a symbolic link"), e.getMessage());
         // The next start unpacks it afresh.
         ServerRoot.prepare(parent.resolve("r"), Identity.current());
-        io.wsgi4j.daemon.WorkerRuntime.verify(root.runtime());
+        io.wsgi4j.python.WorkerRuntime.verify(root.runtime());
     }
 }

@@ -1,4 +1,4 @@
-package io.wsgi4j.daemon;
+package io.wsgi4j.python;
 
 /** The one JSON need of the daemon: quoting strings for a worker's configuration line. */
 final class Json {

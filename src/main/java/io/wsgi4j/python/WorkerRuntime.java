@@ -1,4 +1,4 @@
-package io.wsgi4j.daemon;
+package io.wsgi4j.python;
 
 import io.wsgi4j.config.ApplicationConfig;
 import io.wsgi4j.config.DaemonConfig;
@@ -23,7 +23,7 @@ import java.util.Set;
  */
 public final class WorkerRuntime {
     /** The runtime's modules (python/wsgi4j_worker/ in the source tree). */
-    static final List<String> MODULES = List.of(
+    public static final List<String> MODULES = List.of(
             "__init__.py", "embedded.py", "gateway.py", "loader.py", "log.py", "main.py", "monitor.py", "proctitle.py", "protocol.py",
             "stacks.py", "streams.py");
 
@@ -32,8 +32,8 @@ public final class WorkerRuntime {
     private static final String REMEDY = "remove the server root's python directory (wsgi4j unpacks it again at the "
             + "next start), or choose another --server-root";
 
-    /** The command line that starts a worker from a runtime unpacked in {@code directory}. */
-    static List<String> command(Path interpreter, Path directory) {
+    /** The command line that starts a daemon process from a runtime unpacked in {@code directory}. */
+    public static List<String> command(Path interpreter, Path directory) {
         String bootstrap = "import sys; sys.path.insert(0, sys.argv[1]); "
                 + "from wsgi4j_worker.main import main; del sys.path[0]; sys.argv[:] = ['wsgi4j']; main()";
         return List.of(interpreter.toString(), "-c", bootstrap, directory.toString());
@@ -42,8 +42,26 @@ public final class WorkerRuntime {
     private WorkerRuntime() {
     }
 
-    /** The configuration a worker reads from stdin when it starts: one JSON line. */
-    static String configLine(DaemonConfig config, ApplicationConfig application, Path socket, String token) {
+    /**
+     * The configuration a daemon process reads from stdin when it starts (main.py): one JSON line,
+     * the embedded interpreter's keys with the group's socket and the daemon's own.
+     */
+    public static String configLine(DaemonConfig config, ApplicationConfig application, Path socket, String token) {
+        return "{" + "\"socket\":" + Json.string(socket.toString())
+                + ",\"token\":" + Json.string(token)
+                + ",\"group\":" + Json.string(config.name())
+                + ",\"display_name\":" + Json.string(config.displayName())
+                + ",\"threads\":" + config.threads()
+                + ",\"reload_on_changes\":" + config.reloadOnChanges()
+                + "," + applicationKeys(config, application) + "}";
+    }
+
+    /** The configuration the embedded interpreter is prepared with (embedded.py's prepare): one JSON line. */
+    public static String embeddedConfigLine(DaemonConfig config, ApplicationConfig application) {
+        return "{" + applicationKeys(config, application) + "}";
+    }
+
+    private static String applicationKeys(DaemonConfig config, ApplicationConfig application) {
         StringBuilder paths = new StringBuilder("[");
         for (Path path : config.python().paths()) {
             if (paths.length() > 1) {
@@ -52,17 +70,11 @@ public final class WorkerRuntime {
             paths.append(Json.string(path.toString()));
         }
         paths.append(']');
-        return "{" + "\"socket\":" + Json.string(socket.toString())
-                + ",\"token\":" + Json.string(token)
-                + ",\"group\":" + Json.string(config.name())
-                + ",\"display_name\":" + Json.string(config.displayName())
-                + ",\"threads\":" + config.threads()
-                + ",\"application_type\":" + Json.string(application.type().key())
+        return "\"application_type\":" + Json.string(application.type().key())
                 + ",\"entry_point\":" + Json.string(application.entryPoint())
                 + ",\"callable_object\":" + Json.string(application.callableObject())
                 + ",\"working_directory\":" + Json.string(config.workingDirectory().toString())
-                + ",\"reload_on_changes\":" + config.reloadOnChanges()
-                + ",\"python_path\":" + paths + "}";
+                + ",\"python_path\":" + paths;
     }
 
     /**
