@@ -1,6 +1,5 @@
 """Loads the WSGI application: a script file (as mod_wsgi does) or a module."""
 
-import hashlib
 import importlib
 import os
 import sys
@@ -9,6 +8,13 @@ import traceback
 import types
 
 from . import log
+
+try:
+    # CPython's own md5: hashlib's would load OpenSSL's libcrypto into every process (3 MiB of PSS)
+    # just to name the script's module.
+    from _md5 import md5 as _md5
+except ImportError:  # a Python built without its own hashes
+    from hashlib import md5 as _md5
 
 
 class LoadError(Exception):
@@ -55,7 +61,7 @@ class Application(object):
             self.filename = getattr(module, '__file__', None)
             return self._callable_in(module, attribute, "Python module '%s'" % module_name)
         path = self.target
-        name = '_wsgi4j_' + hashlib.md5(path.encode('utf-8', 'surrogateescape')).hexdigest()
+        name = '_wsgi4j_' + _md5(path.encode('utf-8', 'surrogateescape')).hexdigest()
         module = types.ModuleType(name)
         module.__file__ = path
         sys.modules[name] = module

@@ -25,6 +25,8 @@ import java.util.TreeMap;
  */
 public record ChildJvm(String java, String classPath, List<String> jvmOptions, List<String> arguments,
                        Map<String, String> environment, RunAs runAs) {
+    /** JVM options for the server processes, besides the lean ones (as WSGI4J_JAVA_OPTS is for bin/wsgi4j's JVM). */
+    public static final String EXTRA_OPTIONS_VARIABLE = "WSGI4J_SERVER_JAVA_OPTS";
     /** Set in a server process's environment to its slot number. */
     public static final String SLOT_VARIABLE = "WSGI4J_SERVER_PROCESS";
     /** Set in a server process's environment to the scoreboard file the control process made for it. */
@@ -49,8 +51,13 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
     public static ChildJvm ofThisJvm(List<String> arguments, Path crashDirectory, RunAs runAs) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new ChildJvm(java, System.getProperty("java.class.path"), leanOptions(crashDirectory), arguments,
-                System.getenv(), runAs);
+        List<String> options = new ArrayList<>(leanOptions(crashDirectory));
+        // Added to (and able to override) the lean options: a larger heap, a profiler.
+        String extra = System.getenv(EXTRA_OPTIONS_VARIABLE);
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return new ChildJvm(java, System.getProperty("java.class.path"), options, arguments, System.getenv(), runAs);
     }
 
     /** The uid of the user who started the server, as a server process was told; empty in any other process. */
