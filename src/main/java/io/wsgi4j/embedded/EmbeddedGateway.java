@@ -27,25 +27,55 @@ public final class EmbeddedGateway implements Gateway {
     private final String serverName;
     private final DaemonConfig limits;
     private final Semaphore running;
+    private final Dispatch dispatch;
     private final AtomicInteger waiting = new AtomicInteger();
     /** Each thread's native copy of the environ it passes to Python, grown as needed. */
     private final ThreadLocal<MemorySegment> scratch = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(4096));
 
     /**
-     * @param limits the group's threads (how many requests run Python at once), queue timeout and listen backlog
+     * @param limits       the group's threads (how many requests run Python at once), queue timeout and listen backlog
+     * @param onSelectors  run a request on the selector thread that read it when nothing is to be waited for but
+     *                     Python (the worker and prefork MPMs: each connection has a request thread of its own)
      */
     public EmbeddedGateway(EmbeddedInterpreter python, EnvironDefaults defaults, String serverName,
-                           DaemonConfig limits) {
+                           DaemonConfig limits, boolean onSelectors) {
         this.python = python;
         this.defaults = defaults;
         this.serverName = serverName;
         this.limits = limits;
         this.running = new Semaphore(limits.threads(), true);
+        this.dispatch = onSelectors ? Dispatch.SELECTOR_THREAD : Dispatch.READING_THREAD;
     }
 
     /** Python runs on the calling thread: a platform thread, never a virtual one. */
     @Override
-    public boolean needsPlatformThread() {
+    public Dispatch dispatch() {
+        return dispatch;
+    }
+
+    /**
+     * On the selector thread that read the request: served here if it has no body to receive or to
+     * read as it runs, and a turn at Python is free at once; what does not fit the response buffer is
+     * then spooled rather than waited for (the selector would have to complete that wait itself).
+     */
+    @Override
+    public boolean serveWithoutWaiting(Exchange exchange) {
+        if (exchange.bodyToReceive() || exchange.bodyReadAsItRuns() || Thread.currentThread().isVirtual()
+                || !running.tryAcquire()) {
+            return false;
+        }
+        exchange.mayNotWait();
+        try {
+            try {
+                run(exchange, exchange.receiveBody());
+            } catch (Exchange.BodyException e) {
+                exchange.log(e.level(), "wsgi4j: " + e.getMessage() + "; answered " + e.status());
+                exchange.fail(e.status(), null);
+            }
+        } finally {
+            running.release();
+            exchange.release();
+        }
         return true;
     }
 
@@ -79,15 +109,20 @@ public final class EmbeddedGateway implements Gateway {
             return;
         }
         try {
-            MarshalWriter environ = new MarshalWriter(2048);
-            EnvironBuilder.write(environ, defaults, exchange.request(), exchange.path(), exchange.id(), serverName,
-                    EnvironBuilder.nowMicros());
-            Call call = new Call(exchange);
-            run(call, environ, body);
-            call.finish();
+            run(exchange, body);
         } finally {
             running.release();
         }
+    }
+
+    /** Runs the request, holding a turn at Python. */
+    private void run(Exchange exchange, ReceivedBody body) {
+        MarshalWriter environ = new MarshalWriter(2048);
+        EnvironBuilder.write(environ, defaults, exchange.request(), exchange.path(), exchange.id(), serverName,
+                EnvironBuilder.nowMicros());
+        Call call = new Call(exchange);
+        run(call, environ, body);
+        call.finish();
     }
 
     /** Waits for one of the --threads turns at Python; false (503 sent) when there is none in time. */

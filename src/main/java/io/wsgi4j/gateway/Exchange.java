@@ -71,6 +71,8 @@ public final class Exchange {
     private long written;
     private boolean truncationLogged;
     private boolean lastQueued;
+    /** The producer runs where it must not wait for the client (a selector thread). */
+    private boolean mayNotWait;
 
     public Exchange(Request request, Response response, Callback callback, String id, RequestPath path,
                     ErrorLog log, ExchangeSettings settings) {
@@ -153,6 +155,11 @@ public final class Exchange {
      */
     public boolean bodyToReceive() {
         return !body.complete() && !request.getHeaders().contains(HttpHeader.EXPECT);
+    }
+
+    /** Whether the application will read the body as it runs, from the client ({@code Expect: 100-continue}). */
+    public boolean bodyReadAsItRuns() {
+        return !body.complete() && request.getHeaders().contains(HttpHeader.EXPECT);
     }
 
     private ReceivedBody receive() throws BodyException {
@@ -292,9 +299,20 @@ public final class Exchange {
     private ResponseBuffer buffer() {
         if (buffer == null) {
             buffer = new ResponseBuffer(response, completion, settings.responseBufferSize(), settings.memory(),
-                    message -> log(LogLevel.ERROR, message));
+                    message -> log(LogLevel.ERROR, message), mayNotWait
+                    ? new ResponseBuffer.Spool(settings.spoolDirectory(), settings.responseSpool(), "wsgi4j-response-" + id + "-")
+                    : null);
         }
         return buffer;
+    }
+
+    /**
+     * The response will be produced on a thread that must not wait for the client (a selector
+     * thread, whose own work would complete that wait): what does not fit the response buffer is
+     * spooled to disk instead of waiting. Called before anything is written.
+     */
+    public void mayNotWait() {
+        mayNotWait = true;
     }
 
     /**

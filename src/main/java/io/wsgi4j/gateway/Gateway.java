@@ -5,22 +5,43 @@ package io.wsgi4j.gateway;
  * inside the server process (embedded mode). Both give the application the same gateway.
  */
 public interface Gateway {
+    /** Which thread serves a request. */
+    enum Dispatch {
+        /** A virtual thread of its own (daemon mode: the request only waits, for the client and the daemon process). */
+        VIRTUAL_THREAD,
+        /**
+         * The thread that read the request, a platform thread, allowed to block (Jetty has another
+         * thread take over its selector): embedded mode under the event MPM.
+         */
+        READING_THREAD,
+        /**
+         * The selector thread that read the request, when the gateway can serve it there without
+         * waiting ({@link #serveWithoutWaiting}); else a pool thread: embedded mode under the worker
+         * and prefork MPMs, where each connection has a request thread of its own, as in Apache.
+         */
+        SELECTOR_THREAD
+    }
+
     /**
      * Runs the application for one exchange and completes it, whatever happens. May block. Called on
-     * the request's own virtual thread, or, when {@link #needsPlatformThread}, on a platform thread.
+     * the request's own virtual thread, or, unless {@link #dispatch} is VIRTUAL_THREAD, on a platform
+     * thread: then a request whose body is still arriving is received on a virtual thread first.
      */
     void serve(Exchange exchange);
 
+    default Dispatch dispatch() {
+        return Dispatch.VIRTUAL_THREAD;
+    }
+
     /**
-     * Whether {@link #serve} runs Python on the calling thread (embedded mode), which must then be a
-     * platform thread: the request is served on the server thread that read it, and one whose body is
-     * still arriving is received on a virtual thread first, then handed to a platform thread.
+     * Serves the exchange on the calling (selector) thread if that needs no waiting but for Python;
+     * false, with nothing done, when it would (then {@link #serve} is called on another thread).
      */
-    default boolean needsPlatformThread() {
+    default boolean serveWithoutWaiting(Exchange exchange) {
         return false;
     }
 
-    /** A server thread that may have called {@link #serve} ends: what it holds for the gateway is released. */
+    /** A server thread that may have served a request ends: what it holds for the gateway is released. */
     default void threadEnded() {
     }
 }

@@ -24,6 +24,11 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  * one thread at a time: the one that set {@code pumping}, which issues writes until one is outstanding
  * or the queue is empty; a completion that finds another thread pumping leaves the next write to it.
  * A queued file is read by a virtual thread of its own, never by the request's thread or Jetty's.
+ *
+ * <p>A producer that may not wait (Python running on a selector thread: the write it would wait for
+ * could only be completed by that selector) never does: what does not fit goes to a spool file of
+ * the response's own (unlinked at once, mode 0600, in the spool directory), queued as regions of
+ * that file, within a disk budget all responses share. Past that budget the response is cut.
  */
 final class ResponseBuffer {
     /** Below this, bytes that can be written at once are copied to the heap rather than to a pooled buffer. */
@@ -34,6 +39,11 @@ final class ResponseBuffer {
     private final long capacity;
     private final MemoryBudget memory;
     private final Consumer<String> errors;
+    /** Where a producer that may not wait spools what does not fit; null when it may wait. */
+    private final Spool spool;
+    /** The spool file, once something was spooled, and how many bytes it holds; guarded by the lock. */
+    private FileChannel spoolFile;
+    private long spoolEnd;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
     private final ArrayDeque<Part> queue = new ArrayDeque<>(4);
@@ -54,11 +64,28 @@ final class ResponseBuffer {
      * @param errors   receives a line for the error log when a file cannot be sent whole
      */
     ResponseBuffer(Response response, Callback done, int capacity, MemoryBudget memory, Consumer<String> errors) {
+        this(response, done, capacity, memory, errors, null);
+    }
+
+    /** @param spool where what does not fit goes, for a producer that may not wait; null when it may */
+    ResponseBuffer(Response response, Callback done, int capacity, MemoryBudget memory, Consumer<String> errors,
+                   Spool spool) {
         this.response = response;
         this.done = done;
         this.capacity = capacity;
         this.memory = memory;
         this.errors = errors;
+        this.spool = spool;
+    }
+
+    /**
+     * A response's spool: its file is made when first needed, and goes (with its share of the disk
+     * budget) when the response is over, whatever the end.
+     *
+     * @param directory where the file is made
+     * @param disk      the budget all responses' spooled bytes share
+     */
+    record Spool(java.nio.file.Path directory, MemoryBudget disk, String name) {
     }
 
     /**
@@ -72,7 +99,10 @@ final class ResponseBuffer {
         int n = data.remaining();
         lock.lock();
         try {
-            awaitRoom(n);
+            if (!awaitRoom(n)) {
+                spoolLocked(data, last);
+                return;
+            }
             checkFailure();
             if (n < SMALL && !writing && queue.isEmpty()) {
                 // Written at once, usually before this returns: a small exact copy (a hello world's body).
@@ -90,18 +120,72 @@ final class ResponseBuffer {
     /**
      * Waits until {@code n} more bytes may be queued, and takes them from the memory budget: while
      * the buffer would hold more than its size, or the budget is spent. An empty buffer always
-     * takes them, so that every response makes progress.
+     * takes them, so that every response makes progress. A producer that may not wait gets false
+     * instead of waiting: the bytes are to be spooled.
      */
-    private void awaitRoom(int n) {
+    private boolean awaitRoom(int n) {
         while (failure == null) {
             if (queuedBytes == 0) {
                 memory.reserve(n);
-                return;
+                return true;
             }
             if (queuedBytes + n <= capacity && memory.tryReserve(n)) {
-                return;
+                return true;
+            }
+            if (spool != null) {
+                return false;
             }
             drained.awaitUninterruptibly();
+        }
+        return true;
+    }
+
+    /**
+     * Appends the bytes to the response's spool file and queues them as a region of it (the end of
+     * the response after them, if last). Under the lock, so that the queue keeps the bytes' order.
+     */
+    private void spoolLocked(ByteBuffer data, boolean last) throws IOException {
+        checkFailure();
+        int n = data.remaining();
+        if (!spool.disk().tryReserve(n)) {
+            IOException full = new IOException("the response outgrew its buffer while its client read slowly, and the "
+                    + "responses spooled to disk already take " + spool.disk().used() + " bytes: it is cut");
+            failLocked(full);
+            throw full;
+        }
+        try {
+            if (spoolFile == null) {
+                java.nio.file.Path path = java.nio.file.Files.createTempFile(spool.directory(), spool.name(), ".tmp",
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                spoolFile = FileChannel.open(path, java.nio.file.StandardOpenOption.READ,
+                        java.nio.file.StandardOpenOption.WRITE);
+                // Unlinked at once: the open file lives as long as a region of it is queued, and no one else sees it.
+                java.nio.file.Files.delete(path);
+            }
+            long at = spoolEnd;
+            ByteBuffer bytes = data.duplicate();
+            while (bytes.hasRemaining()) {
+                spoolFile.write(bytes, at + (n - bytes.remaining()));
+            }
+            spoolEnd += n;
+            queue.add(new FileRegion(spoolFile, at, n, false));
+            if (last) {
+                queue.add(Bytes.copyOf(ByteBuffer.allocate(0), true));
+            }
+        } catch (IOException e) {
+            spool.disk().release(n);
+            failLocked(e);
+            throw e;
+        }
+    }
+
+    /** The response is over: its spool file and disk go. Under the lock. */
+    private void releaseSpoolLocked() {
+        if (spoolFile != null) {
+            closeQuietly(spoolFile);
+            spoolFile = null;
+            spool.disk().release(spoolEnd);
         }
     }
 
@@ -132,7 +216,7 @@ final class ResponseBuffer {
                 closeQuietly(file);
                 checkFailure();
             }
-            queue.add(new FileRegion(file, offset, count));
+            queue.add(new FileRegion(file, offset, count, true));
         } finally {
             lock.unlock();
         }
@@ -276,6 +360,7 @@ final class ResponseBuffer {
         queue.clear();
         memory.release(queuedBytes);
         queuedBytes = 0;
+        releaseSpoolLocked();
         drained.signalAll();
     }
 
@@ -302,6 +387,9 @@ final class ResponseBuffer {
                     memory.release(head.memory());
                     head.release(true);
                     lastWritten = head.last();
+                    if (lastWritten) {
+                        releaseSpoolLocked();
+                    }
                     drained.signalAll();
                 }
                 // Inside Response.write (or beside a thread that is writing), the pumping thread
@@ -434,17 +522,23 @@ final class ResponseBuffer {
         }
     }
 
-    /** A region of an open file, read a piece at a time into one pooled buffer (one write is outstanding at a time). */
+    /**
+     * A region of an open file, read a piece at a time into one pooled buffer (one write is
+     * outstanding at a time): a file given by the application, closed once sent, or a piece of the
+     * response's spool file, which the buffer closes when the response is over.
+     */
     private static final class FileRegion extends Part {
         private final FileChannel file;
+        private final boolean owned;
         private final long count;
         private long position;
         /** Read by the completing thread, written by the pumping one. */
         private volatile long left;
         private ByteBuffer piece;
 
-        FileRegion(FileChannel file, long offset, long count) {
+        FileRegion(FileChannel file, long offset, long count, boolean owned) {
             this.file = file;
+            this.owned = owned;
             this.count = count;
             this.position = offset;
             this.left = count;
@@ -482,7 +576,9 @@ final class ResponseBuffer {
 
         @Override
         void release(boolean written) {
-            closeQuietly(file);
+            if (owned) {
+                closeQuietly(file);
+            }
             if (piece != null) {
                 ResponsePieces.give(piece, written);
             }

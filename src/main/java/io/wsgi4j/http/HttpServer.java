@@ -11,7 +11,11 @@ import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.Scheduler;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -91,7 +95,12 @@ public final class HttpServer {
         http.setPersistentConnectionsEnabled(keepAlive);
 
         HeadAllowance head = new HeadAllowance(config.http().readTimeouts());
-        connector = new ServerConnector(server, 1, -1,
+        // Served on their selector (embedded worker and prefork): a selector per connection the process
+        // may hold, each new connection given one with the fewest, so that a connection has its
+        // selector, and its request thread, to itself, as it has its thread in Apache's worker MPM.
+        boolean onSelectors = gateway.dispatch() == Gateway.Dispatch.SELECTOR_THREAD;
+        int selectors = onSelectors ? Math.max(1, Math.min(listener.connectionLimit(), 64)) : -1;
+        connector = new ServerConnector(server, 1, selectors,
                 new Http1ConnectionFactory(http, limits, head, config.http().socketTimeout().toMillis(), log)) {
             // Whatever the listener must redo once the socket is closed (a server process puts back
             // the stdout and stderr the JDK detaches when an inherited channel closes).
@@ -99,6 +108,25 @@ public final class HttpServer {
             public void close() {
                 super.close();
                 listener.afterClose().run();
+            }
+
+            @Override
+            protected SelectorManager newSelectorManager(Executor executor, Scheduler scheduler, int count) {
+                if (!onSelectors) {
+                    return super.newSelectorManager(executor, scheduler, count);
+                }
+                return new ServerConnectorManager(executor, scheduler, count) {
+                    @Override
+                    protected ManagedSelector chooseSelector() {
+                        ManagedSelector fewest = null;
+                        for (ManagedSelector selector : getBeans(ManagedSelector.class)) {
+                            if (fewest == null || selector.size() < fewest.size()) {
+                                fewest = selector;
+                            }
+                        }
+                        return fewest != null ? fewest : super.chooseSelector();
+                    }
+                };
             }
         };
         // An inherited socket (System.inheritedChannel()) is already bound and listening; host and port are then unused.

@@ -31,11 +31,14 @@ import org.eclipse.jetty.util.Callback;
  * Decides what serves each request, as mod_wsgi-express's configuration does: URL aliases first,
  * then a file of the document root if one exists, then the WSGI application at its mount point.
  *
- * <p>Static files are served on Jetty's own threads. A WSGI request for a daemon process group gets
- * a virtual thread (it only waits, for the client and for the daemon process). In embedded mode the
- * Jetty thread that read the request runs Python itself (so this handler blocks, and Jetty has
- * another thread take over reading); one whose body is still arriving receives it on a virtual
- * thread first, so that a slow client holds no platform thread, then goes to a Jetty thread.
+ * <p>Static files are served on Jetty's own threads. A WSGI request goes where the gateway says
+ * ({@link Gateway.Dispatch}): for a daemon process group, a virtual thread (it only waits, for the
+ * client and for the daemon process); in embedded mode under the event MPM, the Jetty thread that
+ * read it, which runs Python itself (so this handler blocks, and Jetty has another thread take over
+ * reading); under the worker and prefork MPMs, the selector thread that read it, when the gateway
+ * can serve it there without waiting, else a Jetty pool thread. An embedded request whose body is
+ * still arriving receives it on a virtual thread first, so that a slow client holds no platform
+ * thread, then goes to a pool thread.
  */
 final class Routes extends Handler.Abstract {
     private record Alias(String url, StaticFiles files) {
@@ -53,7 +56,8 @@ final class Routes extends Handler.Abstract {
 
     Routes(ServerConfig config, Gateway gateway, ErrorLog log, String serverSoftware, ByteBufferPool pool)
             throws IOException {
-        super(gateway.needsPlatformThread() ? InvocationType.BLOCKING : InvocationType.NON_BLOCKING);
+        super(gateway.dispatch() == Gateway.Dispatch.READING_THREAD ? InvocationType.BLOCKING
+                : InvocationType.NON_BLOCKING);
         this.config = config;
         this.gateway = gateway;
         this.log = log;
@@ -119,10 +123,17 @@ final class Routes extends Handler.Abstract {
         }
         Callback done = duringRequest(request, callback);
         Exchange exchange = new Exchange(request, response, done, id, path.get(), log, exchangeSettings);
-        if (!gateway.needsPlatformThread()) {
+        Gateway.Dispatch dispatch = gateway.dispatch();
+        if (dispatch == Gateway.Dispatch.VIRTUAL_THREAD) {
             requestThreads.newThread(() -> run(exchange)).start();
+        } else if (dispatch == Gateway.Dispatch.SELECTOR_THREAD && serveHere(exchange)) {
+            return true;
         } else if (!exchange.bodyToReceive()) {
-            run(exchange);
+            if (dispatch == Gateway.Dispatch.READING_THREAD) {
+                run(exchange);
+            } else {
+                request.getConnectionMetaData().getConnector().getExecutor().execute(() -> run(exchange));
+            }
         } else {
             Executor platformThreads = request.getConnectionMetaData().getConnector().getExecutor();
             requestThreads.newThread(() -> {
@@ -131,6 +142,16 @@ final class Routes extends Handler.Abstract {
             }).start();
         }
         return true;
+    }
+
+    /** The gateway serves the exchange on this thread if it can without waiting; false if not. */
+    private boolean serveHere(Exchange exchange) {
+        try {
+            return gateway.serveWithoutWaiting(exchange);
+        } catch (Throwable e) {
+            exchange.fail(HttpStatus.INTERNAL_SERVER_ERROR_500, "wsgi4j: internal error: " + e);
+            return true;
+        }
     }
 
     private void run(Exchange exchange) {

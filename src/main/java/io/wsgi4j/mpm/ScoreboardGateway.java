@@ -14,8 +14,18 @@ public final class ScoreboardGateway implements Gateway {
     }
 
     @Override
-    public boolean needsPlatformThread() {
-        return gateway.needsPlatformThread();
+    public Dispatch dispatch() {
+        return gateway.dispatch();
+    }
+
+    @Override
+    public boolean serveWithoutWaiting(Exchange exchange) {
+        int slot = scoreboard.begin(exchange.id(), exchange.describe());
+        try {
+            return gateway.serveWithoutWaiting(exchange);
+        } finally {
+            scoreboard.end(slot);
+        }
     }
 
     @Override

@@ -214,8 +214,11 @@ public final class Wsgi4jServer implements RunningServer {
         }
 
         static Runner embedded(EmbeddedInterpreter interpreter, EnvironDefaults defaults, ServerConfig config) {
+            // Under the worker and prefork MPMs each connection holds a request thread, as in Apache:
+            // a request runs on the selector thread that read it.
+            boolean onSelectors = config.model().mpm() != io.wsgi4j.config.Mpm.EVENT;
             return new Embedded(interpreter, new EmbeddedGateway(interpreter, defaults, config.serverName(),
-                    config.daemon()));
+                    config.daemon(), onSelectors));
         }
 
         /** Daemon mode: the group's processes, reached through its socket. */

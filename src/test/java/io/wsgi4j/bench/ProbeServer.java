@@ -28,7 +28,9 @@ import org.eclipse.jetty.util.Callback;
  * The HTTP tier's own cost, for benchmarks only (never a test): {@code ProbeServer KIND PORT [start-server options]}
  * serves a fixed "wsgi.multithread = True" body with no Python, through
  * <ul>
- *   <li>{@code inline}: wsgi4j's connector, handlers and exchange, on the thread that read the request (embedded mode's path);</li>
+ *   <li>{@code inline}: wsgi4j's connector, handlers and exchange, on the thread that read the request, which
+ *       blocks (embedded event's path);</li>
+ *   <li>{@code selector}: the same, on the selector thread that read the request (embedded worker and prefork);</li>
  *   <li>{@code virtual}: the same, on a virtual thread per request (daemon mode's path);</li>
  *   <li>{@code jetty}: a bare Jetty handler on a default connector, for comparison.</li>
  * </ul>
@@ -82,8 +84,19 @@ public final class ProbeServer {
             }
 
             @Override
-            public boolean needsPlatformThread() {
-                return inline;
+            public Dispatch dispatch() {
+                return kind.equals("selector") ? Dispatch.SELECTOR_THREAD
+                        : inline ? Dispatch.READING_THREAD : Dispatch.VIRTUAL_THREAD;
+            }
+
+            @Override
+            public boolean serveWithoutWaiting(Exchange exchange) {
+                if (!kind.equals("selector") || exchange.bodyToReceive()) {
+                    return false;
+                }
+                exchange.mayNotWait();
+                serve(exchange);
+                return true;
             }
         };
         HttpServer http = new HttpServer(config, gateway, ErrorLog.toStream(System.err, LogLevel.WARN), null,

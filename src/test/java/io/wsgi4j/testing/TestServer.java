@@ -79,11 +79,18 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(server, null, server.port(), config, root);
     }
 
-    /** Starts a server that runs this Python, which must be present, in the mode it names. */
+    /**
+     * Starts a server that runs this Python, which must be present, in the mode it names. Embedded
+     * mode runs under the worker MPM unless the options say otherwise: its requests then run on the
+     * selector thread that read them when they can (MpmIT and EmbeddedIT cover the other MPMs).
+     */
     public static TestServer start(Pythons.Python python, String script, String... options) throws Exception {
         List<String> all = new ArrayList<>(List.of("--python", python.require().toString()));
         if (python.embedded()) {
             all.add("--embedded-mode");
+            if (!List.of(options).contains("--server-mpm")) {
+                all.addAll(List.of("--server-mpm", "worker"));
+            }
         }
         all.addAll(List.of(options));
         return start(script, all.toArray(String[]::new));
