@@ -119,7 +119,9 @@ public final class ClassDataArchive {
         }
         if (writable && writer == NONE) {
             writer = RESERVED;
-            return List.of("-XX:ArchiveClassesAtExit=" + writing());
+            // Writing the archive at exit, the JVM lists every class it leaves out as a warning on
+            // stdout (the terminal, with --log-to-terminal): errors only.
+            return List.of("-XX:ArchiveClassesAtExit=" + writing(), "-Xlog:cds=error");
         }
         return List.of();
     }
