@@ -59,6 +59,8 @@ def prepare(config_line):
     sys.stderr = log.LogStream('error', fd=2)
     sys.argv = ['wsgi4j']
     _restrict_signals()
+    # Nothing reads what each thread runs (the stack dumps are a daemon process's).
+    gateway.TRACK_ACTIVE = False
     # As in a daemon process: applications open files relative to it. The JVM resolves its own
     # relative paths against user.dir, which this does not change.
     os.chdir(config['working_directory'])

@@ -30,7 +30,7 @@ ResponseError = protocol.ResponseError
 
 
 def _micros():
-    return str(int(time.time() * 1000000))
+    return str(time.time_ns() // 1000)
 
 
 class Call(object):
@@ -181,7 +181,15 @@ class Call(object):
             log.log('error', STR_BODY_HINT)
 
 
+# Statuses and header names already found valid: most applications send the same few every time.
+_VALID_STATUS = set()
+_VALID_NAMES = set()
+_VALID_MAX = 512
+
+
 def _check_status(status):
+    if status in _VALID_STATUS and type(status) is str:
+        return status
     if type(status) is not str:
         raise TypeError('status must be a str, not %s' % type(status).__name__)
     if not _STATUS.match(status):
@@ -193,6 +201,8 @@ def _check_status(status):
         status.encode('latin-1')
     except UnicodeEncodeError:
         raise ValueError('status %r has characters outside latin-1' % status)
+    if len(_VALID_STATUS) < _VALID_MAX:
+        _VALID_STATUS.add(status)
     return status
 
 
@@ -205,8 +215,11 @@ def _check_headers(headers):
         name, value = item
         if type(name) is not str or type(value) is not str:
             raise TypeError('response header name and value must be str: %r' % (item,))
-        if not _TOKEN.match(name):
-            raise ValueError('invalid response header name %r' % name)
+        if name not in _VALID_NAMES:
+            if not _TOKEN.match(name):
+                raise ValueError('invalid response header name %r' % name)
+            if len(_VALID_NAMES) < _VALID_MAX:
+                _VALID_NAMES.add(name)
         if _BAD_VALUE.search(value):
             raise ValueError('response header %s has a control character (CR, LF, NUL...) '
                              'in its value %r' % (name, value))
@@ -217,6 +230,9 @@ def _check_headers(headers):
                              % (name, value))
     return headers
 
+
+# Whether ACTIVE is kept: the stack dumps of a daemon process read it; embedded mode has none.
+TRACK_ACTIVE = True
 
 # What each request thread is running: thread ident -> (client, request id,
 # "METHOD target", time.monotonic() at the start), for the stack dumps.
@@ -251,9 +267,10 @@ def serve(transport, environ, flags, body, application, thread_index):
     client = '%s:%s' % (environ.get('REMOTE_ADDR', '-'), environ.get('REMOTE_PORT', '-'))
     request_id = environ.get('wsgi4j.request_id', '')
     log.set_context(client, request_id)
-    ident = threading.get_ident()
-    ACTIVE[ident] = (client, request_id, '%s %s' % (environ.get('REQUEST_METHOD', '-'),
-                                                   environ.get('REQUEST_URI', '-')), time.monotonic())
+    ident = threading.get_ident() if TRACK_ACTIVE else None
+    if ident is not None:
+        ACTIVE[ident] = (client, request_id, '%s %s' % (environ.get('REQUEST_METHOD', '-'),
+                                                       environ.get('REQUEST_URI', '-')), time.monotonic())
     spool = None
     try:
         try:
@@ -274,7 +291,8 @@ def serve(transport, environ, flags, body, application, thread_index):
             return
         Call(transport, environ, application.target).run(wsgi_callable)
     finally:
-        ACTIVE.pop(ident, None)
+        if ident is not None:
+            ACTIVE.pop(ident, None)
         if spool is not None:
             spool.close()
         log.clear_context()
