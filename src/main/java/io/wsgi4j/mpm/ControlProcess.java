@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongFunction;
 
 /**
  * Embedded mode's control process, Apache's parent: it never loads Python and never serves HTTP.
@@ -34,7 +33,6 @@ public final class ControlProcess {
     private final ClassDataArchive archive;
     private final ErrorLog log;
     private final Path crashDirectory;
-    private final LongFunction<List<Path>> leftovers;
     private final Duration graceful;
     private final Duration shutdown;
     private final ServerSlot[] slots;
@@ -46,17 +44,15 @@ public final class ControlProcess {
     /**
      * @param processes  how many server processes serve at once
      * @param crashDirectory where a crashing server process writes its hs_err file
-     * @param leftovers  the files a server process with this pid leaves behind when it is killed (its group's socket)
      * @param graceful   how long a stopping server process may take to finish its requests
      * @param shutdown   how much longer it may take before it is killed
      */
     public ControlProcess(int processes, Spawner spawner, ClassDataArchive archive, ErrorLog log, Path crashDirectory,
-                          LongFunction<List<Path>> leftovers, Duration graceful, Duration shutdown) {
+                          Duration graceful, Duration shutdown) {
         this.spawner = spawner;
         this.archive = archive;
         this.log = log;
         this.crashDirectory = crashDirectory;
-        this.leftovers = leftovers;
         this.graceful = graceful;
         this.shutdown = shutdown;
         this.slots = new ServerSlot[processes];
@@ -368,13 +364,10 @@ public final class ControlProcess {
         });
     }
 
-    /** The requests the dead process's scoreboard shows running; the scoreboard and its leftovers are removed. */
+    /** The requests the dead process's scoreboard shows running; the scoreboard is removed. */
     private List<String> scoreboard(Child child) {
         try (Scoreboard.Record scoreboard = child.scoreboard) {
             List<String> running = new ArrayList<>(scoreboard.running());
-            for (Path left : leftovers.apply(child.pid)) {
-                Files.deleteIfExists(left);
-            }
             return running;
         } catch (IOException e) {
             return List.of("(its scoreboard could not be read: " + e.getMessage() + ")");

@@ -81,7 +81,7 @@ public final class ControlServer implements RunningServer {
                 ConnectionQuota.perServerProcess(config.model(), config.http().maxClients()), log.descriptor(),
                 accessLog == null ? -1 : accessLog.descriptor()));
         ControlProcess control = new ControlProcess(config.model().processes(), spawner, archive, log, root.run(),
-                pid -> List.of(root.embeddedSocket(pid)), timeouts.graceful(), timeouts.shutdown());
+                timeouts.graceful(), timeouts.shutdown());
         try {
             // A server process loads Python and the application before it says it is ready.
             control.start(timeouts.startup().isZero() ? Duration.ofSeconds(60) : timeouts.startup().plusSeconds(15));

@@ -29,7 +29,7 @@ import java.util.Set;
  * @param directory the server root
  * @param runtime   where the Python worker runtime is unpacked
  * @param run       the worker user's directory
- * @param socket    the UNIX socket daemon processes connect to
+ * @param socket    the UNIX socket daemon processes connect to (none in an embedded server process)
  */
 public record ServerRoot(Path directory, Path runtime, Path run, Path socket) {
     /** UNIX socket paths are limited to 108 bytes by the kernel. */
@@ -82,12 +82,12 @@ public record ServerRoot(Path directory, Path runtime, Path run, Path socket) {
 
     /**
      * The server root as one of several server processes finds it: the control process prepared
-     * it, and the other processes' spool files and sockets in it are theirs, so nothing is removed
-     * or rewritten.
+     * it, and the other processes' spool files in it are theirs, so nothing is removed or rewritten.
+     * A server process has no daemon socket: its interpreter is its own.
      */
-    public static ServerRoot join(Path directory) throws IOException {
+    public static ServerRoot join(Path directory) {
         Path run = directory.resolve(ServerConfig.RUN_DIRECTORY);
-        return new ServerRoot(directory, directory.resolve("python"), run, socketIn(run, Identity.current(), false));
+        return new ServerRoot(directory, directory.resolve("python"), run, null);
     }
 
     /** The daemon socket's path: in run/, or in a private directory of its own under /tmp when that path is too long. */
@@ -102,13 +102,5 @@ public record ServerRoot(Path directory, Path runtime, Path run, Path socket) {
             socket = shortDir.resolve("wsgi.sock");
         }
         return socket;
-    }
-
-    /**
-     * The socket of the group inside one server process (embedded mode): one per process, since
-     * several server processes share the server root.
-     */
-    public Path embeddedSocket(long pid) {
-        return socket.resolveSibling("embedded-" + pid + ".sock");
     }
 }
