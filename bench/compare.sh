@@ -13,10 +13,12 @@ PORT=8700
 POST=$(mktemp /tmp/wsgi4j-post.XXXX.lua)
 printf 'wrk.method = "POST"\nwrk.body = string.rep("x", 1048576)\n' > "$POST"
 
-# Waits for the server, then warms it up (the JVM compiles its hot paths in the first seconds).
+# Waits for the server, then warms it up: the JVMs compile their hot paths with C2 in the first
+# 20-40 s of load (WARMUP, 30 s).
+WARMUP=${WARMUP:-30}
 await() {
   for _ in $(seq 150); do curl -sf -o /dev/null "localhost:$1/" && break; sleep 0.2; done
-  wrk -t1 -c16 -d3s "http://127.0.0.1:$1/" >/dev/null 2>&1
+  wrk -t1 -c16 -d"${WARMUP}"s "http://127.0.0.1:$1/" >/dev/null 2>&1
 }
 hello() { # label port pid
   local out; out=$(wrk -t1 -c16 -d"${S}"s --latency "http://127.0.0.1:$2/" 2>&1)

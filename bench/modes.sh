@@ -5,7 +5,8 @@
 # wsgi.multithread the application saw; one line each, then a Markdown table. A server that does not start, or that
 # was asked for embedded mode and does not run the application in N server JVMs, gets "failed"; the run goes on.
 # Needs Debian's apache2 libapache2-mod-wsgi-py3 python3-flask and wrk (see ../../shared/bench/README.md).
-# Environment: WARMUP (s, 2), START_TIMEOUT (s, 90), PORT (first port tried, 8800), WSGI4J (the command,
+# Environment: WARMUP (s, 30: wsgi4j's server processes compile with C2 alone and reach their speed
+# after 20-40 s of load on two cores), START_TIMEOUT (s, 90), PORT (first port tried, 8800), WSGI4J (the command,
 # ../bin/wsgi4j), and, to run a part of it,
 # APPS ("hello flask"), CONFIGS ("prefork:8:1 worker:2:4 event:2:4"), MODES ("embedded daemon"),
 # SERVERS ("wsgi4j apache"). One run is noisy on a shared 2-core machine: read the ratios.
@@ -16,7 +17,7 @@ PEERS=$HERE/../../shared/bench/peers
 SHARED=$HERE/../../shared/bench
 S=${1:-10}
 C=${2:-16}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-30}
 START_TIMEOUT=${START_TIMEOUT:-90}
 PORT=${PORT:-8800}
 PYTHON=/usr/bin/python3   # Debian's, where python3-flask is; Apache's mod_wsgi runs the same one

@@ -53,7 +53,15 @@ public final class Main {
         this.cwd = cwd;
     }
 
+    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
     public static void main(String[] args) {
+        // Jetty sizes its padded counters by asking the platform MBean server whether oops are
+        // compressed: that starts JMX and JFR's diagnostic commands, about 230 classes and 4 MiB per
+        // JVM. They are compressed below a 32 GiB heap, which is every heap wsgi4j sets.
+        if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16");
+        }
         Main main = new Main(System.out, System.err, Path.of("").toAbsolutePath());
         int status;
         try {

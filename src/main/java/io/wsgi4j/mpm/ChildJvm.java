@@ -73,19 +73,19 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
     /**
      * What keeps a server process small: the serial collector (no GC threads), compact object
      * headers, a modest heap whose young generation is small enough that an idle process touches
-     * little of it, small thread stacks, no hsperfdata file (a shared mapping per JVM nobody reads),
-     * and C1 only: measured here (worker 2 x 8, hello world, wrk -c16), a server process's PSS went
-     * from 86 to 76 MiB and requests/s from 5-6k to 8.7-9k (on two cores C2's compilations compete
-     * with the requests; the Python side does the work that C2 could have sped up).
-     * Class data archives mapped where they were dumped (ArchiveRelocationMode=0): the JDK relocates
-     * them by default, which writes to every page of their writable regions and so makes them
-     * private to each process; and a 4 MiB young generation, which an idle process has touched
-     * whole. Together 76 -> 65 MiB of PSS per server process (prefork, hello world, idle after 200
-     * requests), with requests/s unchanged (worker 2 x 4, wrk -c8).
+     * little of it, small thread stacks, no hsperfdata file (a shared mapping per JVM nobody reads).
+     * C2 alone, without tiers: once warm it runs the HTTP tier faster than C1 and, with no C1 code
+     * and profiles kept beside C2's, costs little more memory; what it costs is a slower start
+     * (the interpreter runs the start-up code). The compiler's freed arenas are returned to the
+     * system (TrimNativeHeapInterval) rather than kept by malloc. Figures in docs/PERFORMANCE.md.
+     * Class data archives are mapped where they were dumped (ArchiveRelocationMode=0): the JDK
+     * relocates them by default, which writes to every page of their writable regions and so makes
+     * them private to each process.
      * A crash's hs_err file goes to the server root, where the control process looks for it.
      */
     static List<String> leanOptions(Path crashDirectory) {
-        return List.of("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1",
+        return List.of("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:-TieredCompilation",
+                "-XX:TrimNativeHeapInterval=5000",
                 "-Xms8m", "-Xmn4m", "-Xmx128m", "-Xss512k", "-XX:-UsePerfData",
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
                 "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log"));
