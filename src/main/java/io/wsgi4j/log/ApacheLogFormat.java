@@ -2,10 +2,8 @@ package io.wsgi4j.log;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -25,8 +23,6 @@ import org.eclipse.jetty.util.NanoTime;
  * {@code ?null} for {@code %q} without a query, and lacks {@code %b}, {@code %l}, {@code %P} and {@code %v}.
  */
 public final class ApacheLogFormat {
-    private static final DateTimeFormatter APACHE_TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
     private static final String SUPPORTED = "%h %a %{c}a %A %l %u %t %r %s %>s %b %B %D %T %{s|ms|us}T %{Name}i "
             + "%{Name}o %{Name}C %m %U %q %H %X %p %{local|remote}p %P %v %V %% and status conditions such as %400,501{Referer}i";
 
@@ -129,9 +125,8 @@ public final class ApacheLogFormat {
                     throw unsupported(directive);
                 }
                 ZoneId zone = ZoneId.systemDefault();
-                yield (line, req, res) -> line.append('[')
-                        .append(APACHE_TIME.format(Instant.ofEpochMilli(Request.getTimeStamp(req)).atZone(zone)))
-                        .append(']');
+                yield (line, req, res) -> ApacheTime.accessLog(line.append('['),
+                        Instant.ofEpochMilli(Request.getTimeStamp(req)).atZone(zone)).append(']');
             }
             case 'r' -> plain(directive, param, (req, res) -> req.getMethod() + " " + req.getHttpURI().getPathQuery()
                     + " " + req.getConnectionMetaData().getProtocol());

@@ -6,8 +6,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * The error log, in Apache's layout:
@@ -19,9 +17,6 @@ import java.util.Locale;
  * written here, and no message can send control sequences to a terminal showing the log.
  */
 public final class ErrorLog implements AutoCloseable {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss.SSSSSS yyyy", Locale.ROOT);
-
     private final LogSink sink;
     private final LogLevel level;
     private final long serverPid;
@@ -86,8 +81,8 @@ public final class ErrorLog implements AutoCloseable {
         if (!enabled(messageLevel)) {
             return;
         }
-        StringBuilder prefix = new StringBuilder(96)
-                .append('[').append(TIME.format(ZonedDateTime.now())).append("] [wsgi:")
+        StringBuilder prefix = ApacheTime.errorLog(new StringBuilder(96).append('['), ZonedDateTime.now())
+                .append("] [wsgi:")
                 .append(messageLevel.key()).append("] [pid ").append(pid).append(']');
         if (client != null && !client.isEmpty()) {
             prefix.append(" [client ").append(LogEscape.errorLogItem(client)).append(']');
