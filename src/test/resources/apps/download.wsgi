@@ -1,6 +1,7 @@
 # Responses for slow readers: a large body, an endless stream and a file, each recording when the
 # server called close() -- the moment the application's thread was free again.
 import os
+import threading
 import time
 
 from testkit import params, record, test_dir
@@ -24,6 +25,21 @@ class Recorded(object):
 
     def close(self):
         record(self.environ, 'closed-' + self.tag, '%d %f' % (self.sent, time.time()))
+
+
+_barriers = {}
+_barriers_lock = threading.Lock()
+
+
+def together(tag, parties):
+    """True when `parties` requests with this tag were running at the same time."""
+    with _barriers_lock:
+        barrier = _barriers.setdefault(tag, threading.Barrier(parties, timeout=20))
+    try:
+        barrier.wait()
+        return True
+    except threading.BrokenBarrierError:
+        return False
 
 
 def blocks(size):
@@ -58,6 +74,10 @@ def application(environ, start_response):
             original_close()
         wrapper.close = close
         return wrapper
+    if path == '/together':
+        body = b'together' if together(query['tag'], int(query['n'])) else b'alone'
+        start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])
+        return [body]
     if path == '/quick':
         start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '5')])
         return [b'quick']

@@ -15,7 +15,12 @@ import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.Scheduler;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -116,15 +121,53 @@ public final class HttpServer {
                     return super.newSelectorManager(executor, scheduler, count);
                 }
                 return new ServerConnectorManager(executor, scheduler, count) {
+                    // Connections handed to a selector that has not registered them yet: a burst of
+                    // accepts would otherwise all see the same counts and go to one selector, and its
+                    // thread would serve them one after another while the others stay idle.
+                    private final Map<SelectableChannel, ManagedSelector> handedOver = new ConcurrentHashMap<>();
+                    private SelectableChannel accepting;  // only the acceptor's thread accepts
+
+                    @Override
+                    protected void onAccepting(SelectableChannel channel) {
+                        accepting = channel;
+                        super.onAccepting(channel);
+                    }
+
                     @Override
                     protected ManagedSelector chooseSelector() {
                         ManagedSelector fewest = null;
+                        int fewestConnections = Integer.MAX_VALUE;
                         for (ManagedSelector selector : getBeans(ManagedSelector.class)) {
-                            if (fewest == null || selector.size() < fewest.size()) {
+                            int connections = selector.size();
+                            for (ManagedSelector waiting : handedOver.values()) {
+                                connections += waiting == selector ? 1 : 0;
+                            }
+                            if (connections < fewestConnections) {
                                 fewest = selector;
+                                fewestConnections = connections;
                             }
                         }
-                        return fewest != null ? fewest : super.chooseSelector();
+                        if (fewest == null) {
+                            return super.chooseSelector();
+                        }
+                        if (accepting != null) {
+                            handedOver.put(accepting, fewest);
+                            accepting = null;
+                        }
+                        return fewest;
+                    }
+
+                    @Override
+                    protected SocketChannelEndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector,
+                            SelectionKey key) throws IOException {
+                        handedOver.remove(channel);
+                        return super.newEndPoint(channel, selector, key);
+                    }
+
+                    @Override
+                    protected void onAcceptFailed(SelectableChannel channel, Throwable cause) {
+                        handedOver.remove(channel);
+                        super.onAcceptFailed(channel, cause);
                     }
                 };
             }

@@ -96,6 +96,21 @@ class SelectorThreadIT {
         assertEquals("quick", server.get("/quick").text());
     }
 
+    @Test
+    void connectionsOpenedTogetherAreServedTogether() throws Exception {
+        // Each request waits (at most 20 s) until as many are running as the process has threads:
+        // connections accepted in a burst must each get a selector, and so a thread, of their own.
+        String tag = "t" + System.nanoTime();
+        try (Http.Connection first = new Http.Connection(server.port());
+                Http.Connection second = new Http.Connection(server.port())) {
+            String request = "GET /together?n=2&tag=" + tag + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            first.send(request);
+            second.send(request);
+            assertEquals("together", first.read().text());
+            assertEquals("together", second.read().text());
+        }
+    }
+
     private static List<String> spoolNames() throws Exception {
         try (Stream<Path> files = Files.list(server.root().resolve("run"))) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("wsgi4j-response-")).toList();
