@@ -83,7 +83,7 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
      * them private to each process.
      * A crash's hs_err file goes to the server root, where the control process looks for it.
      */
-    static List<String> leanOptions(Path crashDirectory) {
+    public static List<String> leanOptions(Path crashDirectory) {
         return List.of("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:-TieredCompilation",
                 "-XX:TrimNativeHeapInterval=5000",
                 "-Xms8m", "-Xmn4m", "-Xmx128m", "-Xss512k", "-XX:-UsePerfData",

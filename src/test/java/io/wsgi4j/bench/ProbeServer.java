@@ -9,7 +9,9 @@ import io.wsgi4j.gateway.Exchange;
 import io.wsgi4j.gateway.Gateway;
 import io.wsgi4j.gateway.ResponseHead;
 import io.wsgi4j.http.HttpServer;
+import io.wsgi4j.http.Listener;
 import io.wsgi4j.log.ErrorLog;
+import io.wsgi4j.mpm.ChildJvm;
 import io.wsgi4j.platform.Posix;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,11 @@ public final class ProbeServer {
 
     public static void main(String[] args) throws Exception {
         String kind = args[0];
+        if (kind.equals("jvm-options")) {
+            // The server processes' own options, so that the probe measures what they run.
+            System.out.println(String.join(" ", ChildJvm.leanOptions(Path.of(System.getProperty("java.io.tmpdir")))));
+            return;
+        }
         int port = Integer.parseInt(args[1]);
         if (kind.equals("jetty")) {
             Server server = new Server();
@@ -99,8 +106,9 @@ public final class ProbeServer {
                 return true;
             }
         };
-        HttpServer http = new HttpServer(config, gateway, ErrorLog.toStream(System.err, LogLevel.WARN), null,
-                "wsgi4j-probe");
+        // As a server process of worker 1 x 8 holds them: eight connections at once (a selector each).
+        HttpServer http = new HttpServer(config, Listener.bound(8), gateway, ErrorLog.toStream(System.err, LogLevel.WARN),
+                null, "wsgi4j-probe");
         http.start();
         System.out.println("listening on " + http.port());
         new CountDownLatch(1).await();
