@@ -27,7 +27,6 @@ import threading
 from . import gateway
 from . import loader
 from . import log
-from . import main
 
 _transport = None
 _application = None
@@ -64,7 +63,7 @@ def prepare(config_line):
     # As in a daemon process: applications open files relative to it. The JVM resolves its own
     # relative paths against user.dir, which this does not change.
     os.chdir(config['working_directory'])
-    main.prepare_paths(config)
+    loader.prepare_paths(config)
     _application = loader.Application(
         config['application_type'], config['entry_point'], config['callable_object'])
 

@@ -2,6 +2,7 @@
 
 import importlib
 import os
+import site
 import sys
 import threading
 import traceback
@@ -104,3 +105,18 @@ class Application(object):
             traceback.format_exception_only(type(e), e)
         log.log('error', ''.join(lines).rstrip('\n'))
         raise LoadError()
+
+
+def prepare_paths(config):
+    """sys.path as mod_wsgi sets it: the working directory first, then the --python-path site directories."""
+    home = config['working_directory']
+    if sys.path and sys.path[0] == '':
+        del sys.path[0]  # left by 'python -c'; the working directory stands in for it
+    if home not in sys.path:
+        sys.path.insert(0, home)
+    for path in config.get('python_path', []):
+        site.addsitedir(path)
+        # addsitedir appends; mod_wsgi's python-path puts these first.
+        if path in sys.path:
+            sys.path.remove(path)
+            sys.path.insert(1, path)

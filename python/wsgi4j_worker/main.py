@@ -9,7 +9,6 @@ import faulthandler
 import json
 import os
 import signal
-import site
 import socket
 import sys
 import threading
@@ -103,21 +102,6 @@ def _exit_server_gone(socket_path):
     os._exit(1)
 
 
-def prepare_paths(config):
-    """sys.path as mod_wsgi sets it: the working directory first, then the --python-path site directories."""
-    home = config['working_directory']
-    if sys.path and sys.path[0] == '':
-        del sys.path[0]  # left by 'python -c'; the working directory stands in for it
-    if home not in sys.path:
-        sys.path.insert(0, home)
-    for path in config.get('python_path', []):
-        site.addsitedir(path)
-        # addsitedir appends; mod_wsgi's python-path puts these first.
-        if path in sys.path:
-            sys.path.remove(path)
-            sys.path.insert(1, path)
-
-
 def _prepare_process(config):
     os.setpgrp()  # the server, not the terminal, decides when workers stop
     proctitle.set_title(config['display_name'])
@@ -129,7 +113,7 @@ def _prepare_process(config):
     sys.stdout = log.LogStream('error', fd=1)
     sys.stderr = log.LogStream('error', fd=2)
     os.chdir(config['working_directory'])
-    prepare_paths(config)
+    loader.prepare_paths(config)
 
 
 def main():

@@ -9,7 +9,6 @@ when the server has not received the body before the request (Expect:
 The Java side of this protocol is io.wsgi4j.daemon.Frame.
 """
 
-import socket
 import struct
 
 HEADER = struct.Struct('>BI')
@@ -127,7 +126,7 @@ class Channel(object):
     def shutdown(self):
         """Ends the connection from another thread: a read blocked on it returns."""
         try:
-            self.sock.shutdown(socket.SHUT_RDWR)
+            self.sock.shutdown(_socket().SHUT_RDWR)
         except OSError:
             pass
 
@@ -189,3 +188,10 @@ class ChannelTransport(object):
         if kind != BODY:
             raise OSError('wsgi4j: unexpected frame %r while reading the request body' % chr(kind))
         return payload
+
+
+def _socket():
+    # Only a daemon process's channel needs the socket module (it has it loaded already):
+    # embedded mode's server processes do without it.
+    import socket
+    return socket
