@@ -47,11 +47,13 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
      * A server process of this JVM running {@code start-server arguments}.
      *
      * @param crashDirectory where a crashing server process writes its hs_err file (writable by it)
+     * @param processes      how many server processes run at once (--processes)
      */
-    public static ChildJvm ofThisJvm(List<String> arguments, Path crashDirectory, RunAs runAs) {
+    public static ChildJvm ofThisJvm(List<String> arguments, Path crashDirectory, RunAs runAs, int processes) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> options = new ArrayList<>(leanOptions(crashDirectory));
+        List<String> options = new ArrayList<>(leanOptions(crashDirectory, processes,
+                Runtime.getRuntime().availableProcessors()));
         // Added to (and able to override) the lean options: a larger heap, a profiler.
         String extra = System.getenv(EXTRA_OPTIONS_VARIABLE);
         if (extra != null && !extra.isBlank()) {
@@ -74,21 +76,32 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
      * What keeps a server process small: the serial collector (no GC threads), compact object
      * headers, a modest heap whose young generation is small enough that an idle process touches
      * little of it, small thread stacks, no hsperfdata file (a shared mapping per JVM nobody reads).
-     * C2 alone, without tiers: once warm it runs the HTTP tier faster than C1 and, with no C1 code
-     * and profiles kept beside C2's, costs little more memory; what it costs is a slower start
-     * (the interpreter runs the start-up code). The compiler's freed arenas are returned to the
-     * system (TrimNativeHeapInterval) rather than kept by malloc. Figures in docs/PERFORMANCE.md.
+     * The compiler depends on how many processes share the cores ({@link #compiler}). Malloc's free
+     * memory, which the compiler leaves behind, is returned to the system (TrimNativeHeapInterval).
      * Class data archives are mapped where they were dumped (ArchiveRelocationMode=0): the JDK
      * relocates them by default, which writes to every page of their writable regions and so makes
      * them private to each process.
      * A crash's hs_err file goes to the server root, where the control process looks for it.
      */
-    public static List<String> leanOptions(Path crashDirectory) {
-        return List.of("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:-TieredCompilation",
+    public static List<String> leanOptions(Path crashDirectory, int processes, int cores) {
+        return List.of("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", compiler(processes, cores),
                 "-XX:TrimNativeHeapInterval=5000",
                 "-Xms8m", "-Xmn4m", "-Xmx128m", "-Xss512k", "-XX:-UsePerfData",
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
                 "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log"));
+    }
+
+    /**
+     * C2 alone while the server processes are few for the cores: once warm it runs the HTTP tier
+     * much faster than C1, and without C1's code and profiles beside its own it costs little more
+     * memory; its price is a slower start (the interpreter runs the start-up code until C2 has
+     * compiled it). Every process compiles the same code for itself, though: with many processes
+     * per core their C2 compilations crowd out the requests for minutes, and C1 alone, which
+     * compiles at once and cheaply, serves more. Tiered compilation (C1, then C2) was slower and
+     * larger than either here. Figures in docs/PERFORMANCE.md.
+     */
+    static String compiler(int processes, int cores) {
+        return processes <= 2 * cores ? "-XX:-TieredCompilation" : "-XX:TieredStopAtLevel=1";
     }
 
     /** The hs_err file a crashed server process with this pid wrote (it may not exist). */

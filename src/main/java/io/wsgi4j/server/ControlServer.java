@@ -70,7 +70,7 @@ public final class ControlServer implements RunningServer {
             log.log(LogLevel.ERROR, "wsgi4j: could not start: " + e.getMessage());
             throw e;
         }
-        ChildJvm jvm = ChildJvm.ofThisJvm(arguments, root.run(), runAs);
+        ChildJvm jvm = ChildJvm.ofThisJvm(arguments, root.run(), runAs, config.model().processes());
         // Under --user the server processes write their archive themselves: it is theirs, kept apart.
         ClassDataArchive archive = runAs.changesUser()
                 ? ClassDataArchive.in(root.run(), build.version(), jvm.classPath(), runAs.identity().uid())

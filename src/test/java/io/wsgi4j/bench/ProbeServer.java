@@ -48,8 +48,8 @@ public final class ProbeServer {
     public static void main(String[] args) throws Exception {
         String kind = args[0];
         if (kind.equals("jvm-options")) {
-            // The server processes' own options, so that the probe measures what they run.
-            System.out.println(String.join(" ", ChildJvm.leanOptions(Path.of(System.getProperty("java.io.tmpdir")))));
+            // The options of a server process alone on two cores, so that the probe measures what it runs.
+            System.out.println(String.join(" ", ChildJvm.leanOptions(Path.of(System.getProperty("java.io.tmpdir")), 1, 2)));
             return;
         }
         int port = Integer.parseInt(args[1]);
