@@ -1,5 +1,6 @@
 #!/bin/bash
-# compare.sh [SECONDS] -- wsgi4j beside the peers of ../shared/bench/peers, one run, 2 processes x 8 threads:
+# compare.sh [SECONDS] -- wsgi4j (daemon mode, and embedded worker) beside the peers of ../shared/bench/peers,
+# one run, 2 processes x 8 threads:
 # hello world (wrk -t1 -c16), a 1 MiB POST read by the application (-c8), a 10 MiB streamed response (-c8),
 # and ordinary requests during a 200-connection slowloris (slowloris.py). Needs the peers' Debian packages
 # (see ../shared/bench/README.md) and wrk. One run is noisy on a shared 2-core machine: compare ratios.
@@ -45,6 +46,12 @@ for test in ${TESTS:-hello post stream slowloris}; do
       --server-root "$root" >/dev/null 2>&1 &
   pid=$!
   await $PORT; $test wsgi4j-daemon-2x8 $PORT $pid
+  kill -TERM $pid; wait $pid 2>/dev/null; rm -rf "$root"; PORT=$((PORT + 1))
+  root=$(mktemp -d /tmp/wsgi4j-compare.XXXX)
+  "$WSGI4J" start-server "$app" --port $PORT --embedded-mode --server-mpm worker --processes 2 --threads 8 \
+      --limit-request-body 0 --server-root "$root" >/dev/null 2>&1 &
+  pid=$!
+  await $PORT; $test wsgi4j-embedded-worker-2x8 $PORT $pid
   kill -TERM $pid; wait $pid 2>/dev/null; rm -rf "$root"; PORT=$((PORT + 1))
 
   dir=$("$PEERS"/apache.sh event daemon $PORT "$app" 2 8 2>/dev/null)
