@@ -188,7 +188,8 @@ _VALID_MAX = 512
 
 
 def _check_status(status):
-    if status in _VALID_STATUS and type(status) is str:
+    # The type first: a status that cannot be hashed (a list) must get the TypeError below.
+    if type(status) is str and status in _VALID_STATUS:
         return status
     if type(status) is not str:
         raise TypeError('status must be a str, not %s' % type(status).__name__)

@@ -6,6 +6,7 @@ from testkit import params, wait_for
 BAD_STATUS = {
     'bytes': b'200 OK',
     'int': 200,
+    'list': ['200 OK'],  # unhashable: must still get the type's message
     'no-reason': '200',
     'no-space': '200OK',
     'four-digits': '2000 OK',

@@ -62,6 +62,7 @@ class StartResponseIT extends EveryPythonEveryMode {
         Map<String, String> cases = Map.ofEntries(
                 Map.entry("bytes", "TypeError: status must be a str, not bytes"),
                 Map.entry("int", "TypeError: status must be a str, not int"),
+                Map.entry("list", "TypeError: status must be a str, not list"),
                 Map.entry("no-reason", "ValueError: status must be a 3-digit code"),
                 Map.entry("no-space", "ValueError: status must be a 3-digit code"),
                 Map.entry("four-digits", "ValueError: status must be a 3-digit code"),
