@@ -5,25 +5,26 @@ import io.wsgi4j.gateway.Gateway;
 import io.wsgi4j.log.AccessLog;
 import io.wsgi4j.log.ErrorLog;
 import java.io.IOException;
-import java.time.Duration;
-import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.io.ByteBufferPool;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.io.ManagedSelector;
-import org.eclipse.jetty.io.SelectorManager;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.Scheduler;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /** The HTTP tier: Jetty's connector and parser, static files, and the hand-off of WSGI requests to a gateway. */
 public final class HttpServer {
@@ -108,14 +109,23 @@ public final class HttpServer {
         // selector, and its request thread, to itself, as it has its thread in Apache's worker MPM.
         boolean onSelectors = gateway.dispatch() == Gateway.Dispatch.SELECTOR_THREAD;
         int selectors = onSelectors ? Math.max(1, Math.min(listener.connectionLimit(), 64)) : -1;
+        long socketTimeout = config.http().socketTimeout().toMillis();
         connector = new ServerConnector(server, 1, selectors,
-                new Http1ConnectionFactory(http, limits, head, config.http().socketTimeout().toMillis(), log)) {
+                new Http1ConnectionFactory(http, limits, head, socketTimeout, log)) {
             // Whatever the listener must redo once the socket is closed (a server process puts back
             // the stdout and stderr the JDK detaches when an inherited channel closes).
             @Override
             public void close() {
                 super.close();
                 listener.afterClose().run();
+            }
+
+            @Override
+            protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector,
+                    SelectionKey key) {
+                TimedEndPoint endPoint = new TimedEndPoint(channel, selector, key, getScheduler(), socketTimeout);
+                endPoint.setIdleTimeout(getIdleTimeout());
+                return endPoint;
             }
 
             @Override
@@ -210,12 +220,11 @@ public final class HttpServer {
     }
 
     /**
-     * Keeps a task of its own due first on Jetty's scheduler. Each request gives its connection the
-     * keep-alive timeout back (Routes), which Jetty does by scheduling a new check; when that check
-     * is the scheduler's earliest task, the scheduler's thread is woken to wait for it instead: a
-     * thread switch per request in a server process that holds one connection. With a task due
-     * sooner always queued, a new check is never the earliest, and the scheduler's thread wakes four
-     * times a second instead (keep-alive timeouts are whole seconds).
+     * Keeps a task of its own due first on Jetty's scheduler. Each new connection schedules its idle
+     * check (a client without keep-alive: one per request), as does each head that arrives slowly
+     * ({@link HeadTimer}); when that check is the scheduler's earliest task, the scheduler's thread
+     * is woken to wait for it instead, a thread switch. With a task due sooner always queued, a new
+     * check is never the earliest, and the scheduler's thread wakes four times a second instead.
      */
     private void heartbeat(Scheduler scheduler) {
         if (server.isRunning()) {

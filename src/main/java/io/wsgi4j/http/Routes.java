@@ -21,7 +21,6 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.io.ByteBufferPool;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -162,16 +161,10 @@ final class Routes extends Handler.Abstract {
         }
     }
 
-    /**
-     * Gives the connection the socket timeout while the request runs, and the keep-alive timeout
-     * again once it is done: one Jetty idle timeout plays both of Apache's roles.
-     */
-    private Callback duringRequest(Request request, Callback callback) {
-        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-        long keepAlive = request.getConnectionMetaData().getConnector().getIdleTimeout();
-        endPoint.setIdleTimeout(config.http().socketTimeout().toMillis());
-        // Restored before the exchange completes: once it has, the connection may already be reading
-        // (and timing) the next request, whose timeout this must not overwrite.
-        return Callback.from(() -> endPoint.setIdleTimeout(keepAlive), callback);
+    /** The connection has the socket timeout while the request runs, and the keep-alive timeout again once it is done. */
+    private static Callback duringRequest(Request request, Callback callback) {
+        TimedEndPoint endPoint = (TimedEndPoint) request.getConnectionMetaData().getConnection().getEndPoint();
+        endPoint.requestStarted();
+        return Callback.from(endPoint::requestDone, callback);
     }
 }

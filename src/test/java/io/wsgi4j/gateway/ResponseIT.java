@@ -244,4 +244,15 @@ class ResponseIT extends EveryPythonEveryMode {
             assertEquals("hello world", connection.read().text(), "and the connection is still usable");
         }
     }
+
+    @Test
+    void afterASlowRequestTheKeepAliveTimeoutAppliesAgain() throws Exception {
+        try (Http.Connection connection = new Http.Connection(server.port())) {
+            connection.send(request("GET", "/sleep?seconds=2"));
+            assertEquals("slept", connection.read().text());
+            // Not the socket timeout (60 s) the request ran under: 1 s from the response's last byte.
+            assertFalse(connection.closedByServer(500), "open half-way through the keep-alive timeout");
+            assertTrue(connection.closedByServer(5_000), "closed at the keep-alive timeout");
+        }
+    }
 }
