@@ -39,14 +39,23 @@ public final class Pythons {
         }
     }
 
-    /** Every supported minor version, found or not, for parameterised tests. */
+    /**
+     * Every supported minor version, found or not, for parameterised tests; only those named by the
+     * system property {@value #ONLY} (e.g. "3.11,3.13") when it is set, as {@code bin/test --quick} does.
+     */
     public static List<Python> all() {
+        String only = System.getProperty(ONLY, "").strip();
         List<Python> pythons = new ArrayList<>();
         for (int minor = 8; minor <= 13; minor++) {
-            pythons.add(new Python(minor, find(minor)));
+            if (only.isEmpty() || List.of(only.split("\\s*,\\s*")).contains("3." + minor)) {
+                pythons.add(new Python(minor, find(minor)));
+            }
         }
         return pythons;
     }
+
+    /** The system property that narrows {@link #all()} to some minor versions. */
+    public static final String ONLY = "wsgi4j.test.pythons";
 
     /** Every supported minor version, found or not, once in daemon mode and once in embedded mode. */
     public static List<Python> allInBothModes() {
