@@ -1,5 +1,6 @@
-"""What only embedded mode shows: C extensions loaded into the server's process, and the
-signal handlers the application may not install there."""
+"""What only embedded mode shows: C extensions loaded into the server's process, the
+signal handlers the application may not install there, and a stack as deep as CPython's own
+threads have."""
 
 import faulthandler
 import json
@@ -34,6 +35,32 @@ def extensions():
     }
 
 
+def recursion():
+    """Recursion up to Python's limit, in Python code and through C (repr), ends in RecursionError."""
+    def down(n):
+        return 0 if n == 0 else 1 + down(n - 1)
+
+    class Deep:
+        def __init__(self, n):
+            self.n = n
+
+        def __repr__(self):
+            return 'D' if self.n == 0 else 'D' + repr(Deep(self.n - 1))
+
+    nested = []
+    for _ in range(100000):
+        nested = [nested]
+    results = {}
+    for name, call in (('python', lambda: down(10 ** 6)), ('repr', lambda: repr(Deep(10 ** 6))),
+                       ('nested', lambda: repr(nested))):
+        try:
+            call()
+            results[name] = 'returned'
+        except RecursionError:
+            results[name] = 'RecursionError'
+    return results
+
+
 def application(environ, start_response):
     path = environ.get('PATH_INFO', '')
     if path == '/extensions':
@@ -42,6 +69,8 @@ def application(environ, start_response):
         previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
         body = {'returned_previous': previous == signal.getsignal(signal.SIGTERM),
                 'handler_now': str(signal.getsignal(signal.SIGTERM))}
+    elif path == '/recursion':
+        body = recursion()
     elif path == '/faulthandler':
         faulthandler.enable()
         body = {'enabled': faulthandler.is_enabled()}

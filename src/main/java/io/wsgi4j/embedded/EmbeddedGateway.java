@@ -80,6 +80,11 @@ public final class EmbeddedGateway implements Gateway {
     }
 
     @Override
+    public long threadStackSize() {
+        return EmbeddedInterpreter.THREAD_STACK;
+    }
+
+    @Override
     public void threadEnded() {
         python.threadEnded();
     }

@@ -26,7 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * into Python.
  */
 public final class EmbeddedInterpreter {
-    private static final long THREAD_STACK = 4L << 20;
+    /**
+     * The stack of every thread that runs Python: what CPython's own threads get on Linux (the
+     * default stack limit), as Apache's threads have under mod_wsgi; only the pages used are memory.
+     */
+    static final long THREAD_STACK = 8L << 20;
 
     private final PythonInterpreter python;
     private final Path runtime;

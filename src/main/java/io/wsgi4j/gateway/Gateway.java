@@ -41,6 +41,15 @@ public interface Gateway {
         return false;
     }
 
+    /**
+     * The stack size, in bytes, of the server threads that may serve a request, or 0 for the JVM's
+     * (-Xss): a gateway that runs Python on them needs the stack CPython's own threads have, or
+     * code that recurses up to Python's recursion limit overflows it and the process dies.
+     */
+    default long threadStackSize() {
+        return 0;
+    }
+
     /** A server thread that may have served a request ends: what it holds for the gateway is released. */
     default void threadEnded() {
     }

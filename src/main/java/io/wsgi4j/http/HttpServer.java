@@ -66,13 +66,24 @@ public final class HttpServer {
             // A thread that ran Python (embedded mode) gives its thread state back as it ends.
             @Override
             public Thread newThread(Runnable runnable) {
-                return super.newThread(() -> {
+                Runnable serving = () -> {
                     try {
                         runnable.run();
                     } finally {
                         gateway.threadEnded();
                     }
-                });
+                };
+                long stack = gateway.threadStackSize();
+                if (stack <= 0) {
+                    return super.newThread(serving);
+                }
+                // What Jetty's own newThread sets, and the gateway's stack size.
+                Thread thread = new Thread(null, serving, getName(), stack);
+                thread.setDaemon(isDaemon());
+                thread.setPriority(getThreadsPriority());
+                thread.setName(getName() + "-" + thread.threadId());
+                thread.setContextClassLoader(getClass().getClassLoader());
+                return thread;
             }
         };
         threads.setName("wsgi4j-http");

@@ -29,6 +29,11 @@ public final class ScoreboardGateway implements Gateway {
     }
 
     @Override
+    public long threadStackSize() {
+        return gateway.threadStackSize();
+    }
+
+    @Override
     public void threadEnded() {
         gateway.threadEnded();
     }

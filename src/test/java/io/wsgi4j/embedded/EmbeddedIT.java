@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What is particular to embedded mode, on every CPython 3.8-3.13: the application runs inside the
- * server's own process, its C extensions load there (libpython loaded with RTLD_GLOBAL), and it
- * may not take the process's signals from the JVM.
+ * server's own process, its C extensions load there (libpython loaded with RTLD_GLOBAL), it
+ * may not take the process's signals from the JVM, and it has the stack depth CPython's own threads have.
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("io.wsgi4j.testing.Pythons#allEmbedded")
@@ -84,5 +84,14 @@ class EmbeddedIT extends PythonRuns {
     void requestsRunOnTheRequestThreads() throws Exception {
         String thread = (String) get("/").get("thread");
         assertTrue(thread.matches("wsgi4j-request-[0-2]"), "named as in a daemon process: " + thread);
+    }
+
+    @Test
+    void recursionToPythonsLimitIsARecursionErrorNotACrash() throws Exception {
+        long before = ((Number) get("/").get("pid")).longValue();
+        // On the JVM's default thread stack this overflowed it: SIGSEGV, and the server process died.
+        assertEquals(Map.of("python", "RecursionError", "repr", "RecursionError", "nested", "RecursionError"),
+                get("/recursion"));
+        assertEquals(before, ((Number) get("/").get("pid")).longValue(), "the same server process");
     }
 }
