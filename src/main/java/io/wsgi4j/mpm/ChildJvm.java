@@ -3,6 +3,10 @@ package io.wsgi4j.mpm;
 import io.wsgi4j.platform.Libc;
 import io.wsgi4j.platform.RunAs;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,22 +77,35 @@ public record ChildJvm(String java, String classPath, List<String> jvmOptions, L
     }
 
     /**
-     * What keeps a server process small: the serial collector (no GC threads), compact object
-     * headers, a modest heap whose young generation is small enough that an idle process touches
-     * little of it, small thread stacks, no hsperfdata file (a shared mapping per JVM nobody reads).
-     * The compiler depends on how many processes share the cores ({@link #compiler}). Malloc's free
-     * memory, which the compiler leaves behind, is returned to the system (TrimNativeHeapInterval).
-     * Class data archives are mapped where they were dumped (ArchiveRelocationMode=0): the JDK
-     * relocates them by default, which writes to every page of their writable regions and so makes
-     * them private to each process.
+     * What keeps a server process small: the options every wsgi4j JVM gets ({@link #SHARED_OPTIONS},
+     * read by bin/wsgi4j too), a modest heap whose young generation is small enough that an idle
+     * process touches little of it, no hsperfdata file (a shared mapping per JVM nobody reads), and
+     * the compiler for how many processes share the cores ({@link #compiler}). Malloc's free memory,
+     * which the compiler leaves behind, is returned to the system (TrimNativeHeapInterval).
      * A crash's hs_err file goes to the server root, where the control process looks for it.
      */
     public static List<String> leanOptions(Path crashDirectory, int processes, int cores) {
-        return List.of("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", compiler(processes, cores),
-                "-XX:TrimNativeHeapInterval=5000",
-                "-Xms8m", "-Xmn4m", "-Xmx128m", "-Xss512k", "-XX:-UsePerfData",
-                "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
-                "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log"));
+        List<String> options = new ArrayList<>(sharedOptions());
+        options.addAll(List.of(compiler(processes, cores), "-XX:TrimNativeHeapInterval=5000",
+                "-Xms8m", "-Xmn4m", "-Xmx128m", "-XX:-UsePerfData",
+                "-XX:ErrorFile=" + crashDirectory.resolve("hs_err_pid%p.log")));
+        return List.copyOf(options);
+    }
+
+    /** The resource (src/main/resources) holding the JVM options of every wsgi4j JVM, one per line. */
+    static final String SHARED_OPTIONS = "lean-jvm.options";
+
+    /** The options of {@link #SHARED_OPTIONS}: its lines that are neither blank nor comments. */
+    static List<String> sharedOptions() {
+        try (InputStream in = ChildJvm.class.getResourceAsStream(SHARED_OPTIONS)) {
+            if (in == null) {
+                throw new IllegalStateException(SHARED_OPTIONS + " is missing from the wsgi4j jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -104,6 +104,24 @@ class MpmIT {
     }
 
     @Test
+    void theLauncherAndEveryServerProcessStartWithTheSharedJvmOptions(@TempDir Path root) throws Exception {
+        List<String> launcher = List.of(Command.home().resolve("bin/wsgi4j").toString());
+        try (ServerProcess server = ServerProcess.startCommand(launcher, TestServer.APPS, root, "server_process.wsgi",
+                "--embedded-mode", "--log-to-terminal", "--processes", "1")) {
+            pidOf(Http.get(server.port(), "/"));
+            long child = awaitChildren(server, 1, Set.of()).iterator().next();
+            List<String> shared = ChildJvm.sharedOptions();
+            assertTrue(shared.contains("-XX:+UseSerialGC"), shared.toString());
+            for (long pid : List.of(server.process().pid(), child)) {
+                List<String> argv = List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
+                assertTrue(argv.containsAll(shared), pid + ": " + argv);
+                assertFalse(argv.stream().anyMatch(a -> a.startsWith("--enable-native-access")),
+                        "granted by the manifest, not against the class data archive: " + argv);
+            }
+        }
+    }
+
+    @Test
     void severalServerProcessesServeFromOneSocket() throws Exception {
         try (ServerProcess server = start("server_process.wsgi", "--server-mpm", "prefork", "--processes", "3")) {
             int port = server.port();
