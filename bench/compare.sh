@@ -10,6 +10,8 @@ WSGI4J=$HERE/../bin/wsgi4j
 PEERS=$HERE/../../shared/bench/peers
 APPS=$HERE/../../shared/bench
 S=${1:-8}
+# The CPython the peers run (Debian's, where Apache's mod_wsgi, uWSGI and gunicorn find it).
+PYTHON=${PYTHON:-/usr/bin/python3}
 PORT=8700
 POST=$(mktemp /tmp/wsgi4j-post.XXXX.lua)
 printf 'wrk.method = "POST"\nwrk.body = string.rep("x", 1048576)\n' > "$POST"
@@ -43,13 +45,13 @@ for test in ${TESTS:-hello post stream slowloris}; do
   case $test in post) app=$APPS/echo.wsgi ;; stream) app=$APPS/stream.wsgi ;; *) app=$APPS/hello.wsgi ;; esac
   root=$(mktemp -d /tmp/wsgi4j-compare.XXXX)
   "$WSGI4J" start-server "$app" --port $PORT --processes 2 --threads 8 --limit-request-body 0 \
-      --server-root "$root" >/dev/null 2>&1 &
+      --python "$PYTHON" --server-root "$root" >/dev/null 2>&1 &
   pid=$!
   await $PORT; $test wsgi4j-daemon-2x8 $PORT $pid
   kill -TERM $pid; wait $pid 2>/dev/null; rm -rf "$root"; PORT=$((PORT + 1))
   root=$(mktemp -d /tmp/wsgi4j-compare.XXXX)
   "$WSGI4J" start-server "$app" --port $PORT --embedded-mode --server-mpm worker --processes 2 --threads 8 \
-      --limit-request-body 0 --server-root "$root" >/dev/null 2>&1 &
+      --limit-request-body 0 --python "$PYTHON" --server-root "$root" >/dev/null 2>&1 &
   pid=$!
   await $PORT; $test wsgi4j-embedded-worker-2x8 $PORT $pid
   kill -TERM $pid; wait $pid 2>/dev/null; rm -rf "$root"; PORT=$((PORT + 1))
