@@ -46,7 +46,7 @@ final class ExitLines {
      * A process that died by itself, or was killed while starting.
      *
      * @param replacing the pid of the process it was starting to replace, 0 if it was not a replacement
-     * @param next      what happens now ("starting a new process", "next start in 400 ms"...)
+     * @param next      what happens now ("starting a new process", "next start in 2 s"...)
      */
     static String lost(WorkerProcess worker, String displayName, long replacing, String next) {
         List<String> failed = worker.failedRequests();

@@ -6,6 +6,7 @@ import io.wsgi4j.config.DaemonConfig;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.platform.ProcessSample;
+import io.wsgi4j.platform.RestartBackoff;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -37,15 +38,13 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The workers connect back to the group's {@link DaemonSocket} in the server root.
  */
 public final class ProcessGroup implements AutoCloseable {
-    private static final long RESTART_DELAY_MAX_MILLIS = 10_000;
-    private static final long QUICK_FAILURE_MILLIS = 2000;
 
     /** One position in the group: its serving process and, while it is replaced, the one taking over. */
     private static final class Slot {
         final int index;
         WorkerProcess current;
         WorkerProcess successor;
-        int failures;
+        final RestartBackoff backoff = new RestartBackoff();
         boolean restartScheduled;
         long nextStartNanos;
 
@@ -445,7 +444,7 @@ public final class ProcessGroup implements AutoCloseable {
         } catch (IOException e) {
             log.log(LogLevel.ERROR, "wsgi4j: cannot start a " + launcher.kind() + " (" + launcher.describe() + "): "
                     + e.getMessage());
-            slot.failures++;
+            slot.backoff.failed();
             scheduleRestart(slot);
         }
     }
@@ -489,18 +488,14 @@ public final class ProcessGroup implements AutoCloseable {
 
     /** A process died, or was killed at start-up: log it, and start another unless a successor takes over. */
     private void lost(Slot slot, WorkerProcess worker, boolean wasSuccessor) {
-        if (worker.startupTimedOut() || worker.uptimeMillis() < QUICK_FAILURE_MILLIS) {
-            slot.failures++;
-        } else {
-            slot.failures = 0;
-        }
-        if (slot.failures > 1) {
+        long wait = worker.startupTimedOut() ? slot.backoff.failed() : slot.backoff.ended(worker.uptimeMillis());
+        if (slot.backoff.inARow() > 1) {
             startFailing = true;
         }
         boolean replacing = !wasSuccessor && slot.successor != null;
         String next = replacing ? "process " + slot.successor.pid() + " takes over"
-                : slot.failures <= 1 ? "starting a new process"
-                : "next start in " + restartDelayMillis(slot.failures) + " ms";
+                : wait == 0 ? "starting a new process"
+                : "next start in " + RestartBackoff.describe(wait);
         long replaced = wasSuccessor && slot.current != null ? slot.current.pid() : 0;
         log.log(LogLevel.ERROR, ExitLines.lost(worker, config.displayName(), replaced, next));
         if (!replacing) {
@@ -508,20 +503,16 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    private static long restartDelayMillis(int failures) {
-        return Math.min(RESTART_DELAY_MAX_MILLIS, 100L << Math.min(failures, 10));
-    }
-
     private void scheduleRestart(Slot slot) {
-        if (slot.failures <= 1) {
+        long delay = slot.backoff.waitMillis();
+        if (delay == 0) {
             spawn(slot);
             return;
         }
-        long delay = restartDelayMillis(slot.failures);
         slot.restartScheduled = true;
         slot.nextStartNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-        log.log(LogLevel.WARN, "wsgi4j: daemon process slot " + slot.index + " failed " + slot.failures
-                + " times in a row; next start in " + delay + " ms");
+        log.log(LogLevel.WARN, "wsgi4j: daemon process slot " + slot.index + " failed " + slot.backoff.inARow()
+                + " times in a row; next start in " + RestartBackoff.describe(delay));
         Thread.ofVirtual().start(() -> {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delay));
             synchronized (this) {

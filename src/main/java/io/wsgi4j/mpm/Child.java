@@ -29,7 +29,8 @@ final class Child {
         return "server process " + pid + " (slot " + slot + ")";
     }
 
-    double ageSeconds() {
-        return (System.nanoTime() - startedNanos) / 1e9;
+    /** How long ago it was started. */
+    long ageMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 }

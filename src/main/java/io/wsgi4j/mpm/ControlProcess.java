@@ -4,6 +4,7 @@ import io.wsgi4j.platform.Libc;
 import io.wsgi4j.config.LogLevel;
 import io.wsgi4j.log.ErrorLog;
 import io.wsgi4j.platform.Posix;
+import io.wsgi4j.platform.RestartBackoff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,6 @@ import java.util.Set;
  * platform thread per server process reads its notices and then reaps it (both block in native code).
  */
 public final class ControlProcess {
-    /** A server process dying sooner than this after its start counts towards the back-off. */
-    private static final double QUICK_DEATH_SECONDS = 2;
-    private static final long LONGEST_BACKOFF_SECONDS = 30;
 
     private final Spawner spawner;
     private final ClassDataArchive archive;
@@ -278,7 +276,7 @@ public final class ControlProcess {
                     + (child.retiring != null ? " (replaced: " + child.retiring + ")" : ""));
         } else {
             StringBuilder line = new StringBuilder("wsgi4j: ").append(child.name()).append(' ')
-                    .append(status.describe()).append(String.format(" after %.1f s", child.ageSeconds()));
+                    .append(status.describe()).append(String.format(" after %.1f s", child.ageMillis() / 1000.0));
             if (Files.exists(hsErr)) {
                 line.append("; fatal error report ").append(hsErr);
             }
@@ -300,7 +298,7 @@ public final class ControlProcess {
             if (slot.current != null) {
                 slot.current.retiring = null;
             }
-            later(backOff(slot, child), () -> {
+            later(slot.backoff.ended(child.ageMillis()), () -> {
                 if (slot.current != null && why != null) {
                     replace(slot, why);
                 }
@@ -311,12 +309,13 @@ public final class ControlProcess {
                 slot.current = slot.successor;
                 slot.successor = null;
             } else if (!stopping && !starting) {
-                long delay = backOff(slot, child);
+                long delay = slot.backoff.ended(child.ageMillis());
                 if (delay == 0) {
                     respawn(slot);
                 } else {
                     log.log(LogLevel.WARN, "wsgi4j: slot " + slot.number + ": server processes keep dying within "
-                            + (int) QUICK_DEATH_SECONDS + " s of starting; the next starts in " + delay + " s");
+                            + RestartBackoff.describe(RestartBackoff.YOUNG_MILLIS) + " of starting; the next starts in "
+                            + RestartBackoff.describe(delay));
                     later(delay, () -> respawn(slot));
                 }
             }
@@ -331,28 +330,18 @@ public final class ControlProcess {
         try {
             slot.current = spawn(slot);
         } catch (IOException e) {
+            long delay = Math.max(slot.backoff.failed(), 1_000);
             log.log(LogLevel.ERROR, "wsgi4j: cannot start a server process in slot " + slot.number + ": "
-                    + e.getMessage() + "; trying again in " + LONGEST_BACKOFF_SECONDS + " s");
-            later(LONGEST_BACKOFF_SECONDS, () -> respawn(slot));
+                    + e.getMessage() + "; trying again in " + RestartBackoff.describe(delay));
+            later(delay, () -> respawn(slot));
         }
     }
 
-    /** The delay before the next start in this slot, in seconds: 0 unless processes keep dying young. */
-    private long backOff(ServerSlot slot, Child died) {
-        if (died.ageSeconds() >= QUICK_DEATH_SECONDS) {
-            slot.quickDeaths = 0;
-            return 0;
-        }
-        slot.quickDeaths++;
-        // The first quick death is replaced at once (a crash can come early); then 1, 2, 4... up to 30 s.
-        return slot.quickDeaths == 1 ? 0 : Math.min(1L << Math.min(slot.quickDeaths - 2, 5), LONGEST_BACKOFF_SECONDS);
-    }
-
-    /** Runs {@code action} under the lock after {@code seconds}, unless the control process is stopping by then. */
-    private void later(long seconds, Runnable action) {
+    /** Runs {@code action} under the lock after {@code millis}, unless the control process is stopping by then. */
+    private void later(long millis, Runnable action) {
         Thread.ofVirtual().name("wsgi4j-control-later").start(() -> {
             try {
-                Thread.sleep(Duration.ofSeconds(seconds));
+                Thread.sleep(millis);
             } catch (InterruptedException e) {
                 return;
             }

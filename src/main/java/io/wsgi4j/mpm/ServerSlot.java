@@ -1,5 +1,7 @@
 package io.wsgi4j.mpm;
 
+import io.wsgi4j.platform.RestartBackoff;
+
 /**
  * One of the --processes places of the control process: the server process serving in it and,
  * while it is being replaced, its successor. Guarded by the control process's lock.
@@ -10,8 +12,8 @@ final class ServerSlot {
     Child current;
     /** Starting to take over from {@link #current}. */
     Child successor;
-    /** Server processes in a row that died within two seconds of starting: the back-off's exponent. */
-    int quickDeaths;
+    /** When the next server process of this slot starts, after one ended. */
+    final RestartBackoff backoff = new RestartBackoff();
 
     ServerSlot(int number) {
         this.number = number;
