@@ -249,8 +249,6 @@ public final class ConfigBuilder {
 
     /** The process group, sized as the model says (in embedded mode: the threads of each server process). */
     private DaemonConfig daemon(String serverName, int port, int uid, ServerModel model) throws ConfigException {
-        int processes = model.processes();
-        int threads = model.threads();
         Optional<Path> home = args.value(PYTHON_HOME).isPresent()
                 ? Optional.of(existingDirectory(PYTHON_HOME, args.value(PYTHON_HOME).get()))
                 : Optional.empty();
@@ -267,7 +265,7 @@ public final class ConfigBuilder {
                 seconds(STARTUP_TIMEOUT, 15), seconds(GRACEFUL_TIMEOUT, 15), seconds(SHUTDOWN_TIMEOUT, 5));
         RecyclePolicy recycling = new RecyclePolicy(longValue(MAXIMUM_REQUESTS, 0), seconds(RESTART_INTERVAL, 0),
                 seconds(INACTIVITY_TIMEOUT, 0), seconds(CPU_TIME_LIMIT, 0), bytes(MEMORY_LIMIT, 0));
-        return new DaemonConfig(group, "(wsgi:" + group + ":" + uid + ")", processes, args.has(PROCESSES), threads,
+        return new DaemonConfig(group, "(wsgi:" + group + ":" + uid + ")", model,
                 python, workingDirectory, integer(LISTEN_BACKLOG, 100, 1, 1_000_000), timeouts, recycling,
                 args.has(RELOAD_ON_CHANGES));
     }

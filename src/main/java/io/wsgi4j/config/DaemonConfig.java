@@ -7,9 +7,8 @@ import java.nio.file.Path;
  *
  * @param name             the group's name, shown in the error log and in environ
  * @param displayName      what {@code ps} shows for its processes
- * @param processes        how many worker processes
- * @param processesGiven   whether {@code processes} was given explicitly ({@link ServerModel#multiprocess()})
- * @param threads          request threads per process
+ * @param model            how many processes and threads: the server's one model (in embedded mode, the
+ *                         threads of each server process)
  * @param python           the interpreter the processes run
  * @param workingDirectory the processes' current directory, also first on {@code sys.path}
  * @param listenBacklog    how many requests may wait for a free thread; more are refused at once with 503
@@ -20,9 +19,7 @@ import java.nio.file.Path;
 public record DaemonConfig(
         String name,
         String displayName,
-        int processes,
-        boolean processesGiven,
-        int threads,
+        ServerModel model,
         PythonConfig python,
         Path workingDirectory,
         int listenBacklog,
@@ -30,13 +27,18 @@ public record DaemonConfig(
         RecyclePolicy recycling,
         boolean reloadOnChanges) {
 
-    /** {@code wsgi.run_once}: one thread, and a fresh process for every request. */
-    public boolean runOnce() {
-        return threads == 1 && recycling.maximumRequests() == 1;
+    /** How many worker processes. */
+    public int processes() {
+        return model.processes();
     }
 
-    /** How many requests the group runs at once. */
-    public int capacity() {
-        return processes * threads;
+    /** Request threads per process. */
+    public int threads() {
+        return model.threads();
+    }
+
+    /** {@code wsgi.run_once}: one thread, and a fresh process for every request. */
+    public boolean runOnce() {
+        return threads() == 1 && recycling.maximumRequests() == 1;
     }
 }

@@ -69,7 +69,7 @@ class ConfigBuilderTest {
         assertFalse(config.model().multiprocess());
         assertEquals(5, config.daemon().threads());
         assertTrue(config.model().multithread());
-        assertEquals(5, config.daemon().capacity());
+        assertEquals(5, config.model().capacity());
         assertEquals(ApplicationType.SCRIPT, config.application().type());
         assertEquals(dir.resolve("app.wsgi").toString(), config.application().entryPoint());
         assertEquals("application", config.application().callableObject());
@@ -96,7 +96,7 @@ class ConfigBuilderTest {
         ServerConfig three = build("app.wsgi", "--processes=3", "--threads", "1");
         assertEquals(3, three.daemon().processes());
         assertFalse(three.model().multithread());
-        assertEquals(3, three.daemon().capacity());
+        assertEquals(3, three.model().capacity());
     }
 
     @Test

@@ -23,7 +23,7 @@ class VersionReportTest {
     private static final BuildInfo BUILD = new BuildInfo("1.2.3", "2026-11-12T08:58:41", "12.1.14");
 
     private static DaemonConfig daemon(int processes, boolean given, int threads) {
-        return new DaemonConfig("g", "(wsgi:g)", processes, given, threads,
+        return new DaemonConfig("g", "(wsgi:g)", new ServerModel(OperatingMode.DAEMON, Mpm.EVENT, processes, threads, given),
                 new PythonConfig("python3", Optional.empty(), List.of()), Path.of("/"), 100,
                 new DaemonTimeouts(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO),
                 RecyclePolicy.NEVER, false);
