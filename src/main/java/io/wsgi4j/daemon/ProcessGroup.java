@@ -38,7 +38,6 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The workers connect back to the group's {@link DaemonSocket} in the server root.
  */
 public final class ProcessGroup implements AutoCloseable {
-
     /** One position in the group: its serving process and, while it is replaced, the one taking over. */
     private static final class Slot {
         final int index;

@@ -26,7 +26,6 @@ import java.util.Set;
  * platform thread per server process reads its notices and then reaps it (both block in native code).
  */
 public final class ControlProcess {
-
     private final Spawner spawner;
     private final ClassDataArchive archive;
     private final ErrorLog log;
